@@ -1,0 +1,55 @@
+import type { Logger } from '../log/logger.ts';
+import type { StationService } from '../domain/station-service.ts';
+import type { CallHandler } from './rpc/connection.ts';
+import { RpcError } from './rpc/errors.ts';
+import type { Payload } from './rpc/frames.ts';
+import type { OcppVersion } from './versions.ts';
+
+export interface OcppSettings {
+  heartbeatIntervalSeconds: number;
+  /** Interval given to a Pending or Rejected station before it boots again. */
+  bootRetrySeconds: number;
+}
+
+export interface HandlerContext {
+  stationId: string;
+  version: OcppVersion;
+  stations: StationService;
+  settings: OcppSettings;
+  log: Logger;
+}
+
+export type ActionHandler = (ctx: HandlerContext, payload: Payload) => Promise<Payload> | Payload;
+export type HandlerTable = Record<string, ActionHandler>;
+
+/**
+ * What a station that is not (yet) accepted may send. OCPP 2.0.1 (B02/B03): only BootNotification; other
+ * CALLs get SecurityError. OCPP 1.6 chargers commonly keep sending Heartbeat and StatusNotification while
+ * Pending; these are harmless and recorded.
+ */
+function allowedBeforeAcceptance(version: OcppVersion, action: string): boolean {
+  if (action === 'BootNotification') return true;
+  return version === '1.6' && (action === 'Heartbeat' || action === 'StatusNotification');
+}
+
+export function createDispatcher(ctx: HandlerContext, handlers: HandlerTable): CallHandler {
+  return async (action, payload) => {
+    ctx.stations.seen(ctx.stationId);
+    const handler = handlers[action];
+    if (!handler) throw new RpcError('NotSupported', `${action} is not supported by this CSMS`);
+    const station = ctx.stations.get(ctx.stationId);
+    if (station?.registration !== 'accepted' && !allowedBeforeAcceptance(ctx.version, action)) {
+      throw new RpcError('SecurityError', `station is ${station?.registration ?? 'unknown'}; only BootNotification is allowed until it is accepted`);
+    }
+    return handler(ctx, payload);
+  };
+}
+
+export function bootResponseFields(ctx: HandlerContext, registration: string): { status: string; interval: number; currentTime: string } {
+  const accepted = registration === 'accepted';
+  return {
+    status: accepted ? 'Accepted' : registration === 'rejected' ? 'Rejected' : 'Pending',
+    interval: accepted ? ctx.settings.heartbeatIntervalSeconds : ctx.settings.bootRetrySeconds,
+    currentTime: new Date().toISOString(),
+  };
+}

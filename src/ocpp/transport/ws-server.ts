@@ -1,0 +1,161 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Logger } from '../../log/logger.ts';
+import type { StationService } from '../../domain/station-service.ts';
+import type { MessageLog } from '../../storage/message-log.ts';
+import { createDispatcher, type HandlerTable, type OcppSettings } from '../dispatcher.ts';
+import { RpcConnection } from '../rpc/connection.ts';
+import type { SchemaRegistry } from '../rpc/schemas.ts';
+import type { SessionRegistry, StationSession } from '../sessions.ts';
+import type { OcppVersion } from '../versions.ts';
+import { readHandshake } from './handshake.ts';
+
+export interface OcppServerOptions {
+  schemas: SchemaRegistry;
+  sessions: SessionRegistry;
+  stations: StationService;
+  messageLog: MessageLog;
+  handlers: (version: OcppVersion) => HandlerTable;
+  settings: OcppSettings;
+  callTimeoutMs: number;
+  keepaliveMs: number;
+  maxMessageBytes: number;
+  log: Logger;
+}
+
+/** websocket close codes used when we end a station's connection. */
+export const CloseCode = { normal: 1000, goingAway: 1001, policy: 1008 } as const;
+
+function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
+  const statusText = status === 400 ? 'Bad Request' : status === 401 ? 'Unauthorized' : 'Error';
+  socket.end(`HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+}
+
+/**
+ * Accepts charger websockets on the shared HTTP server and runs one RPC connection per station.
+ * Half-open connections (a charger that lost power) are found by a websocket ping every keepalive period:
+ * a connection with no traffic and no pong over a full period is terminated.
+ */
+export class OcppServer {
+  private readonly wss: WebSocketServer;
+  private readonly options: OcppServerOptions;
+  private readonly sweepTimer: NodeJS.Timeout;
+  private accepting = true;
+
+  constructor(options: OcppServerOptions) {
+    this.options = options;
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxMessageBytes,
+      clientTracking: false,
+      perMessageDeflate: false,
+      handleProtocols: (_protocols, request) => (request as IncomingMessage & { ocppSubprotocol?: string }).ocppSubprotocol ?? false,
+    });
+    this.sweepTimer = setInterval(() => this.sweep(), options.keepaliveMs);
+    this.sweepTimer.unref();
+  }
+
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const log = this.options.log;
+    const remoteAddress = request.socket.remoteAddress ?? null;
+    if (!this.accepting) return rejectUpgrade(socket, 503, 'shutting down');
+    const handshake = readHandshake(request);
+    if (!handshake.ok) {
+      log.warn('charger connection refused', { reason: handshake.reason, remote: remoteAddress, url: request.url?.slice(0, 200) });
+      return rejectUpgrade(socket, handshake.status, handshake.reason);
+    }
+    (request as IncomingMessage & { ocppSubprotocol?: string }).ocppSubprotocol = handshake.subprotocol;
+    this.wss.handleUpgrade(request, socket, head, (ws) => {
+      this.attach(ws, handshake.stationId, handshake.version, remoteAddress).catch((error) => {
+        log.error('could not set up station session', { station: handshake.stationId, error });
+        ws.terminate();
+      });
+    });
+  }
+
+  private async attach(ws: WebSocket, stationId: string, version: OcppVersion, remoteAddress: string | null): Promise<void> {
+    const { stations, sessions, messageLog, schemas } = this.options;
+    const log = this.options.log.child({ station: stationId });
+    const rpc = new RpcConnection({ send: (text) => ws.send(text) }, {
+      version,
+      schemas,
+      callTimeoutMs: this.options.callTimeoutMs,
+      log,
+      handleCall: createDispatcher({ stationId, version, stations, settings: this.options.settings, log }, this.options.handlers(version)),
+      handleSend: (action) => log.info('OCPP 2.1 SEND message received', { action }),
+      onFrame: (frame) => messageLog.append({ stationId, at: new Date().toISOString(), ...frame }),
+    });
+    const session: StationSession = { stationId, version, rpc, socket: ws, remoteAddress, connectedAt: new Date(), alive: true };
+
+    // Frames that arrive before the session is fully registered are kept in order.
+    const early: Array<() => void> = [];
+    let ready = false;
+    ws.on('message', (data, isBinary) => {
+      session.alive = true;
+      const deliver = () => (isBinary ? rpc.receiveBinary() : rpc.receive(data.toString()));
+      if (ready) deliver();
+      else early.push(deliver);
+    });
+    ws.on('pong', () => {
+      session.alive = true;
+    });
+    ws.on('error', (error) => log.warn('station socket error', { error }));
+    ws.on('close', (code) => {
+      rpc.close();
+      if (sessions.remove(session)) {
+        log.info('station disconnected', { code });
+        stations.disconnected(stationId).catch((error) => log.error('could not record disconnect', { error }));
+      }
+    });
+
+    const previous = sessions.replace(session);
+    if (previous) {
+      log.info('station reconnected; replacing its previous connection');
+      previous.rpc.close('replaced by a newer connection of the same station');
+      previous.socket.close(CloseCode.policy, 'replaced by a newer connection');
+      setTimeout(() => previous.socket.terminate(), 2000).unref();
+    }
+    await stations.connected(stationId, version, remoteAddress);
+    log.info('station connected', { ocpp: version, remote: remoteAddress });
+    ready = true;
+    for (const deliver of early.splice(0)) deliver();
+  }
+
+  private sweep(): void {
+    for (const session of this.options.sessions.all()) {
+      if (!session.alive) {
+        this.options.log.info('station did not answer keepalive; closing its connection', { station: session.stationId });
+        session.socket.terminate();
+        continue;
+      }
+      session.alive = false;
+      try {
+        session.socket.ping();
+      } catch {
+        session.socket.terminate();
+      }
+    }
+  }
+
+  /** Stops accepting and closes every station connection with "going away". */
+  async close(): Promise<void> {
+    this.accepting = false;
+    clearInterval(this.sweepTimer);
+    const closing: Promise<void>[] = [];
+    for (const session of this.options.sessions.all()) {
+      closing.push(
+        new Promise((resolve) => {
+          session.socket.once('close', () => resolve());
+          session.socket.close(CloseCode.goingAway, 'CSMS shutting down');
+          setTimeout(() => {
+            session.socket.terminate();
+            resolve();
+          }, 1500).unref();
+        }),
+      );
+    }
+    await Promise.all(closing);
+    this.wss.close();
+  }
+}

@@ -1,0 +1,51 @@
+import type { ConnectorStatus } from '../../domain/station.ts';
+import { bootResponseFields, type HandlerTable } from '../dispatcher.ts';
+import { normalizeTimestamp } from '../time.ts';
+
+const statusMap: Record<string, ConnectorStatus> = {
+  Available: 'available',
+  Occupied: 'occupied',
+  Reserved: 'reserved',
+  Unavailable: 'unavailable',
+  Faulted: 'faulted',
+};
+
+const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/** OCPP 2.0.1 and 2.1 (2.1 is a superset for these messages). */
+export const v2Handlers: HandlerTable = {
+  async BootNotification(ctx, p) {
+    const cs = (p['chargingStation'] ?? {}) as Record<string, unknown>;
+    const modem = (cs['modem'] ?? {}) as Record<string, unknown>;
+    const registration = await ctx.stations.booted(
+      ctx.stationId,
+      {
+        vendor: text(cs['vendorName']),
+        model: text(cs['model']),
+        serialNumber: text(cs['serialNumber']),
+        firmwareVersion: text(cs['firmwareVersion']),
+        iccid: text(modem['iccid']),
+        imsi: text(modem['imsi']),
+      },
+      text(p['reason']),
+    );
+    return bootResponseFields(ctx, registration);
+  },
+
+  Heartbeat() {
+    return { currentTime: new Date().toISOString() };
+  },
+
+  async StatusNotification(ctx, p) {
+    await ctx.stations.connectorStatus(ctx.stationId, {
+      evseId: p['evseId'] as number,
+      connectorId: p['connectorId'] as number,
+      status: statusMap[p['connectorStatus'] as string] ?? 'unknown',
+      errorCode: null,
+      vendorErrorCode: null,
+      info: null,
+      timestamp: normalizeTimestamp(p['timestamp']),
+    });
+    return {};
+  },
+};
