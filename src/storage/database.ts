@@ -1,5 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { nativeSqliteBinding } from '../platform/sea.ts';
 import { migrate } from './migrate.ts';
@@ -23,7 +23,13 @@ export function databaseFile(dataDir: string): string {
  * foreign keys on, and every migration applied.
  */
 export function openDatabase(dataDir: string): Db {
-  mkdirSync(dataDir, { recursive: true });
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    throw new DatabaseOpenError(`cannot use data directory ${resolve(dataDir)} (${code}); make it writable or choose another with --data-dir`);
+  }
   const file = databaseFile(dataDir);
   let db: Db;
   try {

@@ -11,6 +11,7 @@ import {
 } from './errors.ts';
 import { callFrame, errorFrame, parseFrame, resultFrame, type Frame, type Payload } from './frames.ts';
 import type { SchemaRegistry } from './schemas.ts';
+import { tolerate } from './tolerance.ts';
 
 /** What the RPC layer needs of a socket; the websocket transport provides it. */
 export interface FrameSink {
@@ -37,6 +38,8 @@ export interface RpcConnectionOptions {
   /** For OCPP 2.1 SEND messages, which get no answer. */
   handleSend?: (action: string, payload: Payload) => void;
   onFrame?: (frame: LoggedFrame) => void;
+  /** Called when an incoming payload was accepted only after a safe repair (see tolerance.ts). */
+  onRepair?: (action: string, repairs: string[]) => void;
   log: Logger;
 }
 
@@ -142,10 +145,19 @@ export class RpcConnection {
 
   private async answerIncoming(frame: Extract<Frame, { type: 'call' | 'send' }>): Promise<void> {
     const { schemas, log } = this.options;
-    const failure = schemas.validateRequest(this.version, frame.action, frame.payload);
+    let payload = frame.payload;
+    let failure = schemas.validateRequest(this.version, frame.action, payload);
+    if (failure && failure.kind !== 'NotImplemented') {
+      const repaired = tolerate(payload, (p) => schemas.validateRequest(this.version, frame.action, p), failure);
+      if (repaired) {
+        payload = repaired.payload;
+        failure = undefined;
+        this.options.onRepair?.(frame.action, repaired.repairs);
+      }
+    }
     if (frame.type === 'send') {
       if (failure) log.warn('invalid SEND message ignored', { action: frame.action, reason: failure.message });
-      else this.options.handleSend?.(frame.action, frame.payload);
+      else this.options.handleSend?.(frame.action, payload);
       return;
     }
     if (failure) {
@@ -154,7 +166,7 @@ export class RpcConnection {
     }
     let response: Payload;
     try {
-      response = await this.options.handleCall(frame.action, frame.payload);
+      response = await this.options.handleCall(frame.action, payload);
     } catch (error) {
       if (error instanceof RpcError) {
         this.sendError(frame.id, error, frame.action);

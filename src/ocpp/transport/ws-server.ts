@@ -77,6 +77,7 @@ export class OcppServer {
   private async attach(ws: WebSocket, stationId: string, version: OcppVersion, remoteAddress: string | null): Promise<void> {
     const { stations, sessions, messageLog, schemas } = this.options;
     const log = this.options.log.child({ station: stationId });
+    const repaired = new Set<string>();
     const rpc = new RpcConnection({ send: (text) => ws.send(text) }, {
       version,
       schemas,
@@ -85,6 +86,12 @@ export class OcppServer {
       handleCall: createDispatcher({ stationId, version, stations, settings: this.options.settings, log }, this.options.handlers(version)),
       handleSend: (action) => log.info('OCPP 2.1 SEND message received', { action }),
       onFrame: (frame) => messageLog.append({ stationId, at: new Date().toISOString(), ...frame }),
+      onRepair: (action, repairs) => {
+        // Logged once per action and connection: a quirky charger repeats the same quirk on every message.
+        if (repaired.has(action)) return;
+        repaired.add(action);
+        log.warn('accepted a non-conforming message after a safe repair', { action, repairs: repairs.slice(0, 3).join('; ') });
+      },
     });
     const session: StationSession = { stationId, version, rpc, socket: ws, remoteAddress, connectedAt: new Date(), alive: true };
 

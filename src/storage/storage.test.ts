@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import { DatabaseOpenError, databaseFile, openDatabase } from './database.ts';
+import { SchemaTooNewError, migrate } from './migrate.ts';
+import { migrations } from './migrations/index.ts';
+import { WriteQueue } from './write-queue.ts';
+
+const freshDir = () => mkdtempSync(join(tmpdir(), 'ampyard-db-'));
+
+describe('storage', () => {
+  it('opens in WAL mode with full sync and applies every migration once', () => {
+    const dir = freshDir();
+    const db = openDatabase(dir);
+    assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
+    assert.equal(db.pragma('synchronous', { simple: true }), 2);
+    const versions = (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version);
+    assert.deepEqual(versions, migrations.map((m) => m.version));
+    assert.deepEqual(migrate(db), [], 'nothing left to apply');
+    db.close();
+    openDatabase(dir).close();
+  });
+
+  it('refuses a database written by a newer Ampyard', () => {
+    const db = new BetterSqlite3(':memory:');
+    migrate(db);
+    db.prepare("INSERT INTO schema_migrations VALUES (999, 'future', 'x')").run();
+    assert.throws(() => migrate(db), SchemaTooNewError);
+  });
+
+  it('names a corrupt database file and points to a backup', () => {
+    const dir = freshDir();
+    writeFileSync(databaseFile(dir), 'this is not an SQLite file, just text '.repeat(200));
+    assert.throws(() => openDatabase(dir), (e: unknown) => e instanceof DatabaseOpenError && /corrupt/.test(e.message) && /restore a backup/.test(e.message));
+  });
+
+  it('write queue: settles after commit, visible to another connection; one failing write does not undo its batch', async () => {
+    const dir = freshDir();
+    const db = openDatabase(dir);
+    db.exec('CREATE TABLE t (k TEXT PRIMARY KEY)');
+    const queue = new WriteQueue(db);
+    const insert = db.prepare('INSERT INTO t VALUES (?)');
+    const results = await Promise.allSettled([queue.run(() => insert.run('a')), queue.run(() => insert.run('a')), queue.run(() => insert.run('b'))]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
+    const reader = new BetterSqlite3(databaseFile(dir), { readonly: true });
+    assert.deepEqual(reader.prepare('SELECT k FROM t ORDER BY k').all(), [{ k: 'a' }, { k: 'b' }]);
+    reader.close();
+    db.close();
+  });
+});
