@@ -33,9 +33,11 @@ export function createHttpApp(services: ApiServices): Hono {
 
   app.get('*', (c) => {
     // The UI is a single page: unknown paths that are not files get index.html and route in the browser.
-    const asset = readUiAsset(c.req.path) ?? (c.req.path.includes('.') ? undefined : readUiAsset('/'));
+    // With its query: `?v=<content hash>` is what makes an asset cacheable for good.
+    const url = new URL(c.req.url);
+    const asset = readUiAsset(url.pathname + url.search) ?? (c.req.path.includes('.') ? undefined : readUiAsset('/'));
     if (!asset) return c.json(errorBody('not_found', `no such file ${c.req.path}`), 404);
-    return c.body(new Uint8Array(asset.body), 200, {
+    return c.body(asset.body as unknown as Uint8Array<ArrayBuffer>, 200, {
       'content-type': asset.contentType,
       'cache-control': asset.immutable ? 'public, max-age=31536000, immutable' : 'no-cache',
     });

@@ -1,0 +1,7 @@
+// Entry point of the admin UI (bundled by scripts/build/web.ts; styles come from styles.css).
+import { render } from 'preact';
+import { App } from './app.tsx';
+
+const root = document.getElementById('app');
+if (!root) throw new Error('index.html has no #app element');
+render(<App />, root);
