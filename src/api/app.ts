@@ -3,7 +3,10 @@ import { readUiAsset } from '../ui/assets.ts';
 import { errorBody, toErrorResponse } from './errors.ts';
 import { eventRoutes } from './routes/events.ts';
 import { stationRoutes } from './routes/stations.ts';
-import type { ApiServices } from './services.ts';
+import type { Services } from '../app/services.ts';
+import { idTokenRoutes } from './routes/id-tokens.ts';
+import { settingsRoutes } from './routes/settings.ts';
+import { transactionRoutes } from './routes/transactions.ts';
 
 /**
  * The single place where API authentication plugs in. Until users and roles exist (see README), the API is
@@ -13,7 +16,7 @@ const requireAccess: MiddlewareHandler = async (_c, next) => {
   await next();
 };
 
-export function createHttpApp(services: ApiServices): Hono {
+export function createHttpApp(services: Services): Hono {
   const app = new Hono();
   const api = new Hono();
   api.use('*', requireAccess);
@@ -26,6 +29,9 @@ export function createHttpApp(services: ApiServices): Hono {
     }),
   );
   api.route('/stations', stationRoutes(services));
+  api.route('/transactions', transactionRoutes(services));
+  api.route('/id-tokens', idTokenRoutes(services));
+  api.route('/settings', settingsRoutes(services));
   api.route('/events', eventRoutes(services));
   api.notFound((c) => c.json(errorBody('not_found', `no API route ${c.req.method} ${c.req.path}`), 404));
   app.route('/api/v1', api);

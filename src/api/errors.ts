@@ -1,7 +1,11 @@
 import type { Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { NotFoundError } from '../domain/station-service.ts';
-import { StationOfflineError } from '../ocpp/commands.ts';
+import { ParamsError } from '../commands/params.ts';
+import { UnknownCommandError } from '../commands/runner.ts';
+import { UnsupportedCommandError } from '../commands/spec.ts';
+import { ConflictError, NotFoundError } from '../domain/errors.ts';
+import { CallErrorResponse, CallTimeoutError, ConnectionClosedError, OutgoingSchemaError } from '../ocpp/rpc/errors.ts';
+import { StationOfflineError } from '../ocpp/station-link.ts';
 
 export class ApiError extends Error {
   readonly status: ContentfulStatusCode;
@@ -20,11 +24,18 @@ export function errorBody(code: string, message: string, details?: unknown) {
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
-/** Maps domain errors to HTTP; anything unexpected is a 500 without internals in the body. */
+/** Maps domain and station errors to HTTP; anything unexpected is a 500 without internals in the body. */
 export function toErrorResponse(c: Context, error: Error, onUnexpected: (error: Error) => void): Response {
+  const reply = (status: ContentfulStatusCode, code: string, details?: unknown) => c.json(errorBody(code, error.message, details), status);
   if (error instanceof ApiError) return c.json(errorBody(error.code, error.message, error.details), error.status);
-  if (error instanceof NotFoundError) return c.json(errorBody('not_found', error.message), 404);
-  if (error instanceof StationOfflineError) return c.json(errorBody('station_offline', error.message), 409);
+  if (error instanceof ParamsError) return reply(400, 'validation', { fields: error.fields });
+  if (error instanceof NotFoundError || error instanceof UnknownCommandError) return reply(404, 'not_found');
+  if (error instanceof ConflictError) return reply(409, 'conflict');
+  if (error instanceof StationOfflineError || error instanceof ConnectionClosedError) return reply(409, 'station_offline');
+  if (error instanceof UnsupportedCommandError) return reply(422, 'unsupported');
+  if (error instanceof OutgoingSchemaError) return reply(400, 'invalid_ocpp_payload', { errors: error.errors });
+  if (error instanceof CallTimeoutError) return reply(504, 'station_timeout');
+  if (error instanceof CallErrorResponse) return reply(502, 'station_error', { ocppErrorCode: error.code, ocppErrorDetails: error.details });
   onUnexpected(error);
   return c.json(errorBody('internal', 'internal error; see the appliance log'), 500);
 }

@@ -5,6 +5,7 @@ export interface Config {
   port: number;
   dataDir: string;
   acceptUnknownStations: boolean;
+  freeVend: boolean;
   heartbeatIntervalSeconds: number;
   bootRetrySeconds: number;
   keepaliveSeconds: number;
@@ -31,6 +32,7 @@ export const defaults: Config = {
   port: 8080,
   dataDir: './ampyard-data',
   acceptUnknownStations: false,
+  freeVend: false,
   heartbeatIntervalSeconds: 300,
   bootRetrySeconds: 30,
   keepaliveSeconds: 30,
@@ -46,6 +48,7 @@ export const settings: Setting[] = [
   { key: 'host', flag: '--host', env: 'AMPYARD_HOST', kind: 'string', help: 'address to listen on (0.0.0.0 = all interfaces)' },
   { key: 'dataDir', flag: '--data-dir', env: 'AMPYARD_DATA_DIR', kind: 'string', help: 'folder for the database and other data' },
   { key: 'acceptUnknownStations', flag: '--accept-unknown', env: 'AMPYARD_ACCEPT_UNKNOWN', kind: 'boolean', help: 'accept chargers that are not registered (installation mode) instead of holding them Pending' },
+  { key: 'freeVend', flag: '--free-vend', env: 'AMPYARD_FREE_VEND', kind: 'boolean', help: 'let any id token charge (recorded); the default until changed in the settings' },
   { key: 'heartbeatIntervalSeconds', flag: '--heartbeat-interval', env: 'AMPYARD_HEARTBEAT_INTERVAL', kind: 'integer', min: 10, max: 86_400, help: 'heartbeat interval given to accepted chargers, in seconds' },
   { key: 'bootRetrySeconds', flag: '--boot-retry', env: 'AMPYARD_BOOT_RETRY', kind: 'integer', min: 1, max: 86_400, help: 'seconds a Pending/Rejected charger waits before booting again' },
   { key: 'keepaliveSeconds', flag: '--keepalive', env: 'AMPYARD_KEEPALIVE', kind: 'integer', min: 1, max: 3_600, help: 'websocket ping period; a silent charger is dropped after one to two periods' },

@@ -1,8 +1,11 @@
 import type { ConnectorStatus, Station } from './station.ts';
+import type { Transaction } from './transaction.ts';
 
 /** Domain events, as seen by the UI's live stream and (later) webhooks. */
 export type DomainEvent =
   | { type: 'station.updated'; data: Station }
+  | { type: 'transaction.started' | 'transaction.updated' | 'transaction.ended'; data: Transaction }
+  | { type: 'station.warning'; data: { stationId: string; kind: string; message: string; at: string } }
   | {
       type: 'connector.updated';
       data: { stationId: string; evseId: number; connectorId: number; status: ConnectorStatus; errorCode: string | null };

@@ -5,12 +5,9 @@ import type { WriteQueue } from '../storage/write-queue.ts';
 import type { EventBus } from './events.ts';
 import type { ConnectorUpdate, Registration, Station, StationIdentity } from './station.ts';
 
-export class NotFoundError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'NotFoundError';
-  }
-}
+import { NotFoundError } from './errors.ts';
+
+export { NotFoundError };
 
 export interface StationServiceOptions {
   acceptUnknownStations: boolean;
@@ -19,6 +16,7 @@ export interface StationServiceOptions {
 function emptyStation(id: string, registration: Registration, now: string): Station {
   return {
     id,
+    quirks: {},
     registration,
     ocppVersion: null,
     vendor: null,
@@ -95,6 +93,13 @@ export class StationService {
     const station = emptyStation(id, 'accepted', new Date().toISOString());
     await this.persist(station);
     return { station, created: true };
+  }
+
+  async setQuirks(id: string, quirks: Record<string, unknown>): Promise<Station> {
+    const station = this.require(id);
+    station.quirks = quirks;
+    await this.persist(station);
+    return station;
   }
 
   async setRegistration(id: string, registration: Registration): Promise<Station> {

@@ -43,8 +43,15 @@ export interface StationIdentity {
   meterSerialNumber: string | null;
 }
 
+/**
+ * Per-station settings for brand quirks (never hard-coded per vendor): e.g. `idTagSuffixSeparator` for chargers
+ * that append their serial to the id tag. Feature modules read the keys they know.
+ */
+export type StationQuirks = Record<string, unknown>;
+
 export interface Station extends StationIdentity {
   id: string;
+  quirks: StationQuirks;
   registration: Registration;
   ocppVersion: OcppVersion | null;
   connected: boolean;

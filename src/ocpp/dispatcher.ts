@@ -1,5 +1,5 @@
+import type { Services } from '../app/services.ts';
 import type { Logger } from '../log/logger.ts';
-import type { StationService } from '../domain/station-service.ts';
 import type { CallHandler } from './rpc/connection.ts';
 import { RpcError } from './rpc/errors.ts';
 import type { Payload } from './rpc/frames.ts';
@@ -14,7 +14,7 @@ export interface OcppSettings {
 export interface HandlerContext {
   stationId: string;
   version: OcppVersion;
-  stations: StationService;
+  services: Services;
   settings: OcppSettings;
   log: Logger;
 }
@@ -34,10 +34,11 @@ function allowedBeforeAcceptance(version: OcppVersion, action: string): boolean 
 
 export function createDispatcher(ctx: HandlerContext, handlers: HandlerTable): CallHandler {
   return async (action, payload) => {
-    ctx.stations.seen(ctx.stationId);
+    const { stations } = ctx.services;
+    stations.seen(ctx.stationId);
     const handler = handlers[action];
     if (!handler) throw new RpcError('NotSupported', `${action} is not supported by this CSMS`);
-    const station = ctx.stations.get(ctx.stationId);
+    const station = stations.get(ctx.stationId);
     if (station?.registration !== 'accepted' && !allowedBeforeAcceptance(ctx.version, action)) {
       throw new RpcError('SecurityError', `station is ${station?.registration ?? 'unknown'}; only BootNotification is allowed until it is accepted`);
     }

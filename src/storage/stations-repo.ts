@@ -22,6 +22,7 @@ interface StationRow {
   last_seen: string | null;
   last_boot_at: string | null;
   boot_reason: string | null;
+  quirks: string;
   created_at: string;
   updated_at: string;
 }
@@ -53,6 +54,7 @@ function toStation(row: StationRow, connectors: ConnectorRow[]): Station {
   }
   return {
     id: row.id,
+    quirks: JSON.parse(row.quirks) as Record<string, unknown>,
     registration: row.registration,
     ocppVersion: row.ocpp_version,
     vendor: row.vendor,
@@ -90,17 +92,17 @@ export class StationsRepo {
       allConnectors: db.prepare('SELECT * FROM connectors ORDER BY station_id, evse_id, connector_id'),
       upsert: db.prepare(`INSERT INTO stations (id, registration, ocpp_version, vendor, model, serial_number, firmware_version,
           iccid, imsi, meter_type, meter_serial_number, status, error_code, remote_address, connected_at, disconnected_at,
-          last_seen, last_boot_at, boot_reason, created_at, updated_at)
+          last_seen, last_boot_at, boot_reason, quirks, created_at, updated_at)
         VALUES (@id, @registration, @ocppVersion, @vendor, @model, @serialNumber, @firmwareVersion, @iccid, @imsi, @meterType,
           @meterSerialNumber, @status, @errorCode, @remoteAddress, @connectedAt, @disconnectedAt, @lastSeen, @lastBootAt,
-          @bootReason, @createdAt, @updatedAt)
+          @bootReason, @quirks, @createdAt, @updatedAt)
         ON CONFLICT (id) DO UPDATE SET registration = excluded.registration, ocpp_version = excluded.ocpp_version,
           vendor = excluded.vendor, model = excluded.model, serial_number = excluded.serial_number,
           firmware_version = excluded.firmware_version, iccid = excluded.iccid, imsi = excluded.imsi,
           meter_type = excluded.meter_type, meter_serial_number = excluded.meter_serial_number, status = excluded.status,
           error_code = excluded.error_code, remote_address = excluded.remote_address, connected_at = excluded.connected_at,
           disconnected_at = excluded.disconnected_at, last_seen = excluded.last_seen, last_boot_at = excluded.last_boot_at,
-          boot_reason = excluded.boot_reason, updated_at = excluded.updated_at`),
+          boot_reason = excluded.boot_reason, quirks = excluded.quirks, updated_at = excluded.updated_at`),
       upsertConnector: db.prepare(`INSERT INTO connectors (station_id, evse_id, connector_id, status, error_code, vendor_error_code, info, status_at)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         ON CONFLICT (station_id, evse_id, connector_id) DO UPDATE SET status = excluded.status, error_code = excluded.error_code,
@@ -121,8 +123,8 @@ export class StationsRepo {
   }
 
   save(station: Station): void {
-    const { evses: _evses, connected: _connected, ...fields } = station;
-    this.statements.upsert.run(fields);
+    const { evses: _evses, connected: _connected, quirks, ...fields } = station;
+    this.statements.upsert.run({ ...fields, quirks: JSON.stringify(quirks) });
   }
 
   saveConnector(stationId: string, evseId: number, c: Connector): void {

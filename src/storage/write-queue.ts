@@ -1,8 +1,8 @@
 import type { Db } from './database.ts';
 
 interface QueuedWrite {
-  write: () => void;
-  resolve: () => void;
+  write: () => unknown;
+  resolve: (value: any) => void;
   reject: (error: Error) => void;
 }
 
@@ -23,8 +23,12 @@ export class WriteQueue {
     this.maxBatch = maxBatch;
   }
 
-  run(write: () => void): Promise<void> {
-    return new Promise((resolve, reject) => {
+  /**
+   * Runs `write` inside the next group transaction and settles with its result once that is committed.
+   * `write` runs synchronously in the transaction, so it sees every write queued before it.
+   */
+  run<T>(write: () => T): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
       this.queue.push({ write, resolve, reject });
       if (this.queue.length >= this.maxBatch) this.flush();
       else this.schedule();
@@ -37,11 +41,12 @@ export class WriteQueue {
     if (batch.length === 0) return;
     this.queue = [];
     const failures = new Map<QueuedWrite, Error>();
+    const results = new Map<QueuedWrite, unknown>();
     try {
       this.db.transaction(() => {
         for (const item of batch) {
           try {
-            this.db.transaction(item.write)();
+            results.set(item, this.db.transaction(item.write)());
           } catch (error) {
             failures.set(item, error as Error);
           }
@@ -54,7 +59,7 @@ export class WriteQueue {
     for (const item of batch) {
       const failure = failures.get(item);
       if (failure) item.reject(failure);
-      else item.resolve();
+      else item.resolve(results.get(item));
     }
   }
 

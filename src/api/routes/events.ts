@@ -1,10 +1,10 @@
 import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { DomainEvent } from '../../domain/events.ts';
-import type { ApiServices } from '../services.ts';
+import type { Services } from '../../app/services.ts';
 
 /** Server-sent events: every domain event, as it happens. Slow readers lose events rather than grow memory. */
-export function eventRoutes(services: ApiServices): Hono {
+export function eventRoutes(services: Services): Hono {
   const app = new Hono();
   app.get('/', (c) =>
     streamSSE(c, async (stream) => {

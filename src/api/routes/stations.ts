@@ -1,52 +1,49 @@
-import { Hono } from 'hono';
+import { Hono, type Context } from 'hono';
+import type { Services } from '../../app/services.ts';
+import { checkParams } from '../../commands/params.ts';
 import { isValidStationId, type Registration } from '../../domain/station.ts';
-import type { ApiServices } from '../services.ts';
 import { ApiError } from '../errors.ts';
+import { enumQuery, intQuery, jsonBody } from '../query.ts';
 
-const registrations: Registration[] = ['pending', 'accepted', 'rejected'];
+const registrations = ['pending', 'accepted', 'rejected'] as const;
 
-function intParam(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) {
-    throw new ApiError(400, 'validation', `query parameter ${name} must be a whole number from ${min} to ${max}`, { field: name });
-  }
-  return n;
-}
-
-export function stationRoutes(services: ApiServices): Hono {
-  const { stations, commands, messageLog, log } = services;
+export function stationRoutes(services: Services): Hono {
+  const { stations, commands, link, messageLog, warnings, configuration, dataTransfers, remoteStarts, log } = services;
   const app = new Hono();
 
   app.get('/', (c) => {
-    const registration = c.req.query('registration');
-    if (registration !== undefined && !registrations.includes(registration as Registration)) {
-      throw new ApiError(400, 'validation', `registration must be one of ${registrations.join(', ')}`, { field: 'registration' });
-    }
-    const items = stations.list(registration ? { registration: registration as Registration } : {});
+    const registration = enumQuery(c, 'registration', registrations);
+    const items = stations.list(registration ? { registration } : {});
     return c.json({ items, total: items.length });
   });
 
   app.post('/', async (c) => {
-    const body = await c.req.json().catch(() => {
-      throw new ApiError(400, 'validation', 'request body must be JSON');
-    });
-    const id = (body as Record<string, unknown> | null)?.['id'];
-    if (typeof id !== 'string' || !isValidStationId(id)) {
-      throw new ApiError(400, 'validation', 'id must be 1-48 characters of letters, digits and ._-*+=@#$%&!~^|', { field: 'id' });
+    const body = checkParams<{ id: string }>({ type: 'object', properties: { id: { type: 'string' } }, required: ['id'] }, await jsonBody(c));
+    if (!isValidStationId(body.id)) {
+      throw new ApiError(400, 'validation', 'id must be 1-48 characters of letters, digits and ._-*+=@#$%&!~^|', { fields: [{ field: 'id', message: 'is not a valid station id' }] });
     }
-    const { station, created } = await stations.register(id);
+    const { station, created } = await stations.register(body.id);
     return c.json(station, created ? 201 : 200);
   });
 
   app.get('/:id', (c) => c.json(stations.require(c.req.param('id'))));
 
-  const decide = (registration: Registration) => async (c: import('hono').Context) => {
+  app.patch('/:id', async (c) => {
+    const id = c.req.param('id');
+    stations.require(id);
+    const body = checkParams<{ quirks?: Record<string, unknown> }>(
+      { type: 'object', properties: { quirks: { type: 'object', properties: { idTagSuffixSeparator: { type: 'string', minLength: 1, maxLength: 5 } } } }, additionalProperties: false },
+      await jsonBody(c),
+    );
+    return c.json(body.quirks ? await stations.setQuirks(id, body.quirks) : stations.require(id));
+  });
+
+  const decide = (registration: Registration) => async (c: Context) => {
     const id = c.req.param('id')!;
     const station = await stations.setRegistration(id, registration);
-    if (registration === 'accepted' && commands.isConnected(id)) {
+    if (registration === 'accepted' && link.isConnected(id)) {
       // A charger held Pending learns of its approval at its next boot; ask it to boot now.
-      commands.trigger(id, 'BootNotification').catch((error: Error) => log.info('could not trigger boot after approval', { station: id, error: error.message }));
+      commands.run(id, 'trigger', { message: 'BootNotification' }).catch((error: Error) => log.info('could not trigger boot after approval', { station: id, error: error.message }));
     }
     return c.json(station);
   };
@@ -56,9 +53,51 @@ export function stationRoutes(services: ApiServices): Hono {
   app.get('/:id/messages', (c) => {
     const id = c.req.param('id');
     stations.require(id);
-    const limit = intParam(c.req.query('limit'), 'limit', 100, 1, 1000);
-    const beforeId = intParam(c.req.query('beforeId'), 'beforeId', Number.MAX_SAFE_INTEGER, 1, Number.MAX_SAFE_INTEGER);
+    const limit = intQuery(c, 'limit', 100, 1, 1000);
+    const beforeId = intQuery(c, 'beforeId', Number.MAX_SAFE_INTEGER, 1, Number.MAX_SAFE_INTEGER);
     return c.json({ items: messageLog.forStation(id, limit, beforeId) });
+  });
+
+  app.get('/:id/warnings', (c) => {
+    const id = c.req.param('id');
+    stations.require(id);
+    return c.json({ items: warnings.forStation(id, intQuery(c, 'limit', 100, 1, 200)) });
+  });
+
+  app.get('/:id/configuration', (c) => {
+    const id = c.req.param('id');
+    stations.require(id);
+    return c.json({ items: configuration.list(id) });
+  });
+
+  app.get('/:id/data-transfers', (c) => {
+    const id = c.req.param('id');
+    stations.require(id);
+    return c.json({ items: dataTransfers.forStation(id, intQuery(c, 'limit', 100, 1, 1000)) });
+  });
+
+  app.get('/:id/pending-starts', (c) => {
+    const id = c.req.param('id');
+    stations.require(id);
+    return c.json({ items: remoteStarts.list(id) });
+  });
+
+  app.get('/:id/commands', (c) => {
+    stations.require(c.req.param('id'));
+    return c.json({ items: commands.list().map((s) => ({ name: s.name, summary: s.summary, params: s.params })) });
+  });
+
+  /** Version-neutral command: answers with the station's reply, or a clear offline/timeout/error. */
+  app.post('/:id/commands/:name', async (c) => c.json(await commands.run(c.req.param('id'), c.req.param('name'), await jsonBody(c))));
+
+  /** For installers: any OCPP action of the station's version, as-is; still schema-checked before it is sent. */
+  app.post('/:id/ocpp/:action', async (c) => {
+    const id = c.req.param('id');
+    stations.require(id);
+    const payload = await jsonBody(c);
+    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new ApiError(400, 'validation', 'body must be the JSON object payload of the OCPP action');
+    const response = await link.send(id, c.req.param('action'), payload as Record<string, unknown>);
+    return c.json({ response });
   });
 
   return app;

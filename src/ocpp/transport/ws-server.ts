@@ -2,8 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Logger } from '../../log/logger.ts';
-import type { StationService } from '../../domain/station-service.ts';
-import type { MessageLog } from '../../storage/message-log.ts';
+import type { Services } from '../../app/services.ts';
 import { createDispatcher, type HandlerTable, type OcppSettings } from '../dispatcher.ts';
 import { RpcConnection } from '../rpc/connection.ts';
 import type { SchemaRegistry } from '../rpc/schemas.ts';
@@ -14,8 +13,7 @@ import { readHandshake } from './handshake.ts';
 export interface OcppServerOptions {
   schemas: SchemaRegistry;
   sessions: SessionRegistry;
-  stations: StationService;
-  messageLog: MessageLog;
+  services: Services;
   handlers: (version: OcppVersion) => HandlerTable;
   settings: OcppSettings;
   callTimeoutMs: number;
@@ -75,7 +73,8 @@ export class OcppServer {
   }
 
   private async attach(ws: WebSocket, stationId: string, version: OcppVersion, remoteAddress: string | null): Promise<void> {
-    const { stations, sessions, messageLog, schemas } = this.options;
+    const { services, sessions, schemas } = this.options;
+    const { stations, messageLog, warnings } = services;
     const log = this.options.log.child({ station: stationId });
     const repaired = new Set<string>();
     const rpc = new RpcConnection({ send: (text) => ws.send(text) }, {
@@ -83,7 +82,7 @@ export class OcppServer {
       schemas,
       callTimeoutMs: this.options.callTimeoutMs,
       log,
-      handleCall: createDispatcher({ stationId, version, stations, settings: this.options.settings, log }, this.options.handlers(version)),
+      handleCall: createDispatcher({ stationId, version, services, settings: this.options.settings, log }, this.options.handlers(version)),
       handleSend: (action) => log.info('OCPP 2.1 SEND message received', { action }),
       onFrame: (frame) => messageLog.append({ stationId, at: new Date().toISOString(), ...frame }),
       onRepair: (action, repairs) => {
@@ -91,6 +90,7 @@ export class OcppServer {
         if (repaired.has(action)) return;
         repaired.add(action);
         log.warn('accepted a non-conforming message after a safe repair', { action, repairs: repairs.slice(0, 3).join('; ') });
+        warnings.add(stationId, 'non-conforming-message', `${action}: ${repairs.slice(0, 3).join('; ')}`);
       },
     });
     const session: StationSession = { stationId, version, rpc, socket: ws, remoteAddress, connectedAt: new Date(), alive: true };

@@ -1,5 +1,6 @@
 import type { ConnectorStatus } from '../../domain/station.ts';
 import { bootResponseFields, type HandlerTable } from '../dispatcher.ts';
+import { text } from '../payload.ts';
 import { normalizeTimestamp } from '../time.ts';
 
 const statusMap: Record<string, ConnectorStatus> = {
@@ -10,14 +11,13 @@ const statusMap: Record<string, ConnectorStatus> = {
   Faulted: 'faulted',
 };
 
-const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 
 /** OCPP 2.0.1 and 2.1 (2.1 is a superset for these messages). */
 export const v2Handlers: HandlerTable = {
   async BootNotification(ctx, p) {
     const cs = (p['chargingStation'] ?? {}) as Record<string, unknown>;
     const modem = (cs['modem'] ?? {}) as Record<string, unknown>;
-    const registration = await ctx.stations.booted(
+    const registration = await ctx.services.stations.booted(
       ctx.stationId,
       {
         vendor: text(cs['vendorName']),
@@ -29,6 +29,7 @@ export const v2Handlers: HandlerTable = {
       },
       text(p['reason']),
     );
+    await ctx.services.transactions.reconcileStation(ctx.stationId, 'reconciled-boot', new Date().toISOString());
     return bootResponseFields(ctx, registration);
   },
 
@@ -37,7 +38,7 @@ export const v2Handlers: HandlerTable = {
   },
 
   async StatusNotification(ctx, p) {
-    await ctx.stations.connectorStatus(ctx.stationId, {
+    await ctx.services.stations.connectorStatus(ctx.stationId, {
       evseId: p['evseId'] as number,
       connectorId: p['connectorId'] as number,
       status: statusMap[p['connectorStatus'] as string] ?? 'unknown',

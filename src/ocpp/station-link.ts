@@ -1,5 +1,6 @@
 import type { Payload } from './rpc/frames.ts';
 import type { SessionRegistry } from './sessions.ts';
+import type { OcppVersion } from './versions.ts';
 
 export class StationOfflineError extends Error {
   constructor(stationId: string) {
@@ -8,13 +9,8 @@ export class StationOfflineError extends Error {
   }
 }
 
-export type TriggerableMessage = 'BootNotification' | 'Heartbeat' | 'StatusNotification';
-
-/**
- * Version-neutral commands to stations. Callers (API, balancer) never build OCPP payloads themselves.
- * This is the skeleton's set; the full command set grows with the 1.6 and 2.0.1 issues.
- */
-export class StationCommands {
+/** Sends OCPP calls to connected stations. Only src/commands and src/ocpp use it; everything else uses commands. */
+export class StationLink {
   private readonly sessions: SessionRegistry;
 
   constructor(sessions: SessionRegistry) {
@@ -25,15 +21,14 @@ export class StationCommands {
     return this.sessions.get(stationId) !== undefined;
   }
 
-  /** Sends an action as-is (for installers); validated against the station's OCPP version schemas. */
+  versionOf(stationId: string): OcppVersion | undefined {
+    return this.sessions.get(stationId)?.version;
+  }
+
+  /** Validated against the schemas of the station's OCPP version before it is sent. */
   send(stationId: string, action: string, payload: Payload, timeoutMs?: number): Promise<Payload> {
     const session = this.sessions.get(stationId);
     if (!session) return Promise.reject(new StationOfflineError(stationId));
     return session.rpc.call(action, payload, timeoutMs);
-  }
-
-  /** TriggerMessage has the same shape for this set in 1.6 and 2.0.1. */
-  trigger(stationId: string, message: TriggerableMessage): Promise<Payload> {
-    return this.send(stationId, 'TriggerMessage', { requestedMessage: message });
   }
 }

@@ -1,0 +1,46 @@
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import type { ParamsSchema } from './spec.ts';
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
+const ajv = addFormats(new Ajv({ allErrors: true, strict: false, useDefaults: true }));
+const cache = new WeakMap<object, ValidateFunction>();
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+export class ParamsError extends Error {
+  readonly fields: FieldError[];
+  constructor(fields: FieldError[]) {
+    super(fields.map((f) => `${f.field}: ${f.message}`).join('; '));
+    this.name = 'ParamsError';
+    this.fields = fields;
+  }
+}
+
+/** Validates (and fills defaults into) `input` against a JSON schema; throws ParamsError with one entry per field. */
+export function checkParams<T>(schema: ParamsSchema | Record<string, unknown>, input: unknown): T {
+  let validate = cache.get(schema);
+  if (!validate) {
+    validate = ajv.compile(schema);
+    cache.set(schema, validate);
+  }
+  const value = input ?? {};
+  if (validate(value)) return value as T;
+  const fields = (validate.errors ?? []).map((e) => {
+    const base = e.instancePath.replace(/^\//, '').replaceAll('/', '.');
+    if (e.keyword === 'required') {
+      const missing = String(e.params['missingProperty']);
+      return { field: base ? `${base}.${missing}` : missing, message: 'is required' };
+    }
+    if (e.keyword === 'additionalProperties') {
+      const extra = String(e.params['additionalProperty']);
+      return { field: base ? `${base}.${extra}` : extra, message: 'is not a known field' };
+    }
+    if (e.keyword === 'enum') return { field: base || '(body)', message: `must be one of ${(e.params['allowedValues'] as unknown[]).join(', ')}` };
+    return { field: base || '(body)', message: e.message ?? 'is invalid' };
+  });
+  throw new ParamsError(fields);
+}

@@ -1,0 +1,45 @@
+import type { StationService } from '../domain/station-service.ts';
+import { StationOfflineError, type StationLink } from '../ocpp/station-link.ts';
+import { checkParams } from './params.ts';
+import { UnsupportedCommandError, defaultOutcome, type CommandOutcome, type CommandSpec } from './spec.ts';
+
+export class UnknownCommandError extends Error {
+  constructor(name: string) {
+    super(`no command '${name}'`);
+    this.name = 'UnknownCommandError';
+  }
+}
+
+/** Runs version-neutral commands against stations: validate parameters, translate, send, read the answer. */
+export class CommandRunner {
+  private readonly specs = new Map<string, CommandSpec>();
+  private readonly stations: StationService;
+  private readonly link: StationLink;
+
+  constructor(stations: StationService, link: StationLink, specs: CommandSpec[]) {
+    this.stations = stations;
+    this.link = link;
+    for (const spec of specs) {
+      if (this.specs.has(spec.name)) throw new Error(`command ${spec.name} defined twice`);
+      this.specs.set(spec.name, spec);
+    }
+  }
+
+  list(): CommandSpec[] {
+    return [...this.specs.values()];
+  }
+
+  async run(stationId: string, name: string, input: unknown, timeoutMs?: number): Promise<CommandOutcome> {
+    const spec = this.specs.get(name);
+    if (!spec) throw new UnknownCommandError(name);
+    const station = this.stations.require(stationId);
+    const params = checkParams(spec.params, input);
+    const version = this.link.versionOf(stationId);
+    if (!version) throw new StationOfflineError(stationId);
+    const ctx = { station, version };
+    const request = await spec.toOcpp(params, ctx);
+    if (!request) throw new UnsupportedCommandError(name, version);
+    const response = await this.link.send(stationId, request.action, request.payload, timeoutMs);
+    return spec.interpret ? spec.interpret(response, params, ctx) : defaultOutcome(response);
+  }
+}

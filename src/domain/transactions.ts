@@ -1,0 +1,212 @@
+import type { Logger } from '../log/logger.ts';
+import type { TransactionsRepo } from '../storage/transactions-repo.ts';
+import type { WriteQueue } from '../storage/write-queue.ts';
+import type { EventBus } from './events.ts';
+import { activePower, energyBetween, energyRegister, type MeterSample } from './meter.ts';
+import type { Transaction, TransactionFilter } from './transaction.ts';
+
+export interface StationStart {
+  evseId: number;
+  connectorId: number;
+  idToken: string | null;
+  idTokenType: string | null;
+  groupId: string | null;
+  authStatus: string | null;
+  meterStartWh: number | null;
+  timestamp: string;
+  reservationId: number | null;
+  /** 2.0.1: the station's transactionId. Null for 1.6, where Ampyard assigns the id. */
+  stationTxId: string | null;
+  /** 1.6 idempotency: the same start repeated after a reconnect must get the same transactionId. */
+  startKey: string | null;
+  offline: boolean;
+  chargingState?: string | null;
+  seqNo?: number | null;
+}
+
+export interface StationStop {
+  meterStopWh: number | null;
+  timestamp: string;
+  reason: string | null;
+  idToken: string | null;
+}
+
+/** Ampyard's own reasons for closing a transaction the station never ended. */
+export type Reconciliation = 'reconciled-boot' | 'reconciled-status' | 'superseded';
+
+/**
+ * Charging sessions from start to stop, for every OCPP version. Idempotent where stations repeat themselves
+ * (duplicate starts and stops after reconnects), and it closes sessions a station forgot (reboot, connector
+ * back to Available) while letting the station's own late StopTransaction correct them.
+ */
+export class TransactionService {
+  private readonly repo: TransactionsRepo;
+  private readonly writes: WriteQueue;
+  private readonly events: EventBus;
+  private readonly log: Logger;
+
+  constructor(repo: TransactionsRepo, writes: WriteQueue, events: EventBus, log: Logger) {
+    this.repo = repo;
+    this.writes = writes;
+    this.events = events;
+    this.log = log;
+  }
+
+  get(id: number): Transaction | undefined {
+    return this.repo.get(id);
+  }
+
+  byStationTxId(stationId: string, stationTxId: string): Transaction | undefined {
+    return this.repo.byStationTxId(stationId, stationTxId);
+  }
+
+  list(filter: TransactionFilter): { items: Transaction[]; total: number } {
+    return this.repo.list(filter);
+  }
+
+  activeOnStation(stationId: string): Transaction[] {
+    return this.repo.activeOnStation(stationId);
+  }
+
+  meterSeries(id: number): MeterSample[] {
+    return this.repo.series(id);
+  }
+
+  async start(stationId: string, start: StationStart): Promise<{ transaction: Transaction; duplicate: boolean; superseded: Transaction[] }> {
+    const outcome = await this.writes.run(() => {
+      const existing =
+        (start.startKey && this.repo.byStartKey(start.startKey)) || (start.stationTxId && this.repo.byStationTxId(stationId, start.stationTxId));
+      if (existing) return { transaction: existing, duplicate: true, superseded: [] as Transaction[] };
+      const superseded: Transaction[] = [];
+      for (const stale of this.repo.activeOnEvse(stationId, start.evseId)) {
+        this.closeWithoutStation(stale, 'superseded', start.timestamp, 'Other');
+        superseded.push(this.repo.get(stale.id)!);
+      }
+      const id = this.repo.insert({
+        stationId,
+        evseId: start.evseId,
+        connectorId: start.connectorId,
+        stationTxId: start.stationTxId,
+        idToken: start.idToken,
+        idTokenType: start.idTokenType,
+        groupId: start.groupId,
+        authStatus: start.authStatus,
+        reservationId: start.reservationId,
+        startedAt: start.timestamp,
+        meterStartWh: start.meterStartWh,
+        startKey: start.startKey,
+        offline: start.offline,
+        chargingState: start.chargingState ?? null,
+        seqNo: start.seqNo ?? null,
+      });
+      return { transaction: this.repo.get(id)!, duplicate: false, superseded };
+    });
+    for (const tx of outcome.superseded) this.events.publish({ type: 'transaction.ended', data: tx });
+    if (!outcome.duplicate) this.events.publish({ type: 'transaction.started', data: outcome.transaction });
+    return outcome;
+  }
+
+  /**
+   * Ends a transaction as the station reports it. A repeated stop changes nothing; a stop for a transaction
+   * Ampyard had closed itself (reconciliation) corrects it with the station's figures.
+   */
+  async stop(transactionId: number, stop: StationStop): Promise<Transaction | undefined> {
+    const result = await this.writes.run(() => {
+      const tx = this.repo.get(transactionId);
+      if (!tx) return undefined;
+      if (tx.status === 'ended' && tx.endedBy === 'station') return { tx, changed: false };
+      this.repo.end({
+        id: tx.id,
+        endedAt: stop.timestamp,
+        meterStopWh: stop.meterStopWh,
+        energyWh: this.energy(tx, stop.meterStopWh),
+        stopReason: stop.reason ?? 'Local',
+        endedBy: 'station',
+        stopIdToken: stop.idToken,
+      });
+      return { tx: this.repo.get(tx.id)!, changed: true };
+    });
+    if (result?.changed) this.events.publish({ type: 'transaction.ended', data: result.tx });
+    return result?.tx;
+  }
+
+  /** A stop for a transaction Ampyard never saw (e.g. started while Ampyard was replaced): kept as a record. */
+  async recordUnknownStop(stationId: string, evseId: number, stationTxId: string, stop: StationStop): Promise<Transaction> {
+    return this.writes.run(() => {
+      const existing = this.repo.byStationTxId(stationId, stationTxId);
+      if (existing) return existing;
+      const id = this.repo.insert({
+        stationId, evseId, connectorId: evseId === 0 ? 0 : 1, stationTxId, idToken: stop.idToken, idTokenType: null, groupId: null,
+        authStatus: null, reservationId: null, startedAt: stop.timestamp, meterStartWh: null, startKey: null, offline: true,
+        chargingState: null, seqNo: null,
+      });
+      this.repo.end({ id, endedAt: stop.timestamp, meterStopWh: stop.meterStopWh, energyWh: null, stopReason: stop.reason ?? 'Other', endedBy: 'station-unknown', stopIdToken: stop.idToken });
+      return this.repo.get(id)!;
+    });
+  }
+
+  async update(transactionId: number, change: Parameters<TransactionsRepo['update']>[0]): Promise<Transaction | undefined> {
+    const tx = await this.writes.run(() => {
+      this.repo.update({ ...change, id: transactionId });
+      return this.repo.get(transactionId);
+    });
+    if (tx) this.events.publish({ type: 'transaction.updated', data: tx });
+    return tx;
+  }
+
+  /** Stores meter samples (acknowledged only once durable) and updates the session's live figures. */
+  async recordMeterValues(stationId: string, evseId: number, transactionId: number | null, samples: MeterSample[]): Promise<Transaction | undefined> {
+    if (samples.length === 0) return undefined;
+    const tx = await this.writes.run(() => {
+      let linked = transactionId !== null ? this.repo.get(transactionId) : undefined;
+      if (linked && linked.stationId !== stationId) linked = undefined;
+      // Clock-aligned values come without a transaction id; they still belong to the session running on the EVSE.
+      if (!linked && transactionId === null && evseId > 0) linked = this.repo.activeOnEvse(stationId, evseId)[0];
+      this.repo.insertSamples(samples.map((s) => ({ ...s, stationId, evseId, transactionId: linked?.id ?? null })));
+      if (!linked) return undefined;
+      const byTime = new Map<string, MeterSample[]>();
+      for (const s of samples) byTime.set(s.timestamp, [...(byTime.get(s.timestamp) ?? []), s]);
+      for (const [at, group] of [...byTime].sort(([a], [b]) => a.localeCompare(b))) {
+        this.repo.recordLive(linked.id, at, energyRegister(group), activePower(group));
+      }
+      return this.repo.get(linked.id);
+    });
+    if (tx?.status === 'active') this.events.publish({ type: 'transaction.updated', data: tx });
+    return tx;
+  }
+
+  /** Closes every session a station still has open (it rebooted, so they cannot be running). */
+  async reconcileStation(stationId: string, why: Reconciliation, at: string): Promise<Transaction[]> {
+    return this.reconcile(() => this.repo.activeOnStation(stationId), why, at, 'Reboot');
+  }
+
+  /** Closes the session on an EVSE the station reports as free again. */
+  async reconcileEvse(stationId: string, evseId: number, at: string): Promise<Transaction[]> {
+    return this.reconcile(() => this.repo.activeOnEvse(stationId, evseId), 'reconciled-status', at, 'Other');
+  }
+
+  private async reconcile(find: () => Transaction[], why: Reconciliation, at: string, reason: string): Promise<Transaction[]> {
+    const closed = await this.writes.run(() =>
+      find().map((tx) => {
+        this.closeWithoutStation(tx, why, at, reason);
+        return this.repo.get(tx.id)!;
+      }),
+    );
+    for (const tx of closed) {
+      this.log.info('closed a transaction the station did not end', { station: tx.stationId, transaction: tx.id, why });
+      this.events.publish({ type: 'transaction.ended', data: tx });
+    }
+    return closed;
+  }
+
+  private closeWithoutStation(tx: Transaction, why: Reconciliation, at: string, reason: string): void {
+    const stopAt = at < tx.startedAt ? tx.startedAt : at;
+    this.repo.end({ id: tx.id, endedAt: stopAt, meterStopWh: tx.lastMeterWh, energyWh: this.energy(tx, tx.lastMeterWh), stopReason: reason, endedBy: why, stopIdToken: null });
+  }
+
+  private energy(tx: Transaction, meterStopWh: number | null): number | null {
+    const readings = [tx.meterStartWh, ...this.repo.registerReadings(tx.id), meterStopWh].filter((v): v is number => v !== null);
+    if (readings.length < 2) return null;
+    return energyBetween(readings);
+  }
+}

@@ -1,0 +1,151 @@
+import { randomUUID } from 'node:crypto';
+import type { MeterSample } from '../domain/meter.ts';
+import type { Transaction, TransactionFilter } from '../domain/transaction.ts';
+import type { Db } from './database.ts';
+
+const columns = `id, station_id AS stationId, evse_id AS evseId, connector_id AS connectorId, station_tx_id AS stationTxId,
+  id_token AS idToken, id_token_type AS idTokenType, group_id AS groupId, auth_status AS authStatus,
+  stop_id_token AS stopIdToken, reservation_id AS reservationId, status, started_at AS startedAt, ended_at AS endedAt,
+  meter_start_wh AS meterStartWh, meter_stop_wh AS meterStopWh, energy_wh AS energyWh, last_meter_wh AS lastMeterWh,
+  last_power_w AS lastPowerW, last_sample_at AS lastSampleAt, stop_reason AS stopReason, ended_by AS endedBy,
+  charging_state AS chargingState, seq_no AS seqNo, offline, created_at AS createdAt, updated_at AS updatedAt`;
+
+type Row = Omit<Transaction, 'offline'> & { offline: number };
+const toTransaction = (row: Row | undefined): Transaction | undefined => (row ? { ...row, offline: row.offline === 1 } : undefined);
+
+export interface NewTransaction {
+  stationId: string;
+  evseId: number;
+  connectorId: number;
+  stationTxId: string | null;
+  idToken: string | null;
+  idTokenType: string | null;
+  groupId: string | null;
+  authStatus: string | null;
+  reservationId: number | null;
+  startedAt: string;
+  meterStartWh: number | null;
+  startKey: string | null;
+  offline: boolean;
+  chargingState: string | null;
+  seqNo: number | null;
+}
+
+export interface StoredSample extends MeterSample {
+  stationId: string;
+  evseId: number;
+  transactionId: number | null;
+}
+
+/** Transactions and meter values. Writes run inside the write queue's group transaction. */
+export class TransactionsRepo {
+  private readonly db: Db;
+  private readonly s;
+
+  constructor(db: Db) {
+    this.db = db;
+    this.s = {
+      byId: db.prepare(`SELECT ${columns} FROM transactions WHERE id = ?`),
+      byStartKey: db.prepare(`SELECT ${columns} FROM transactions WHERE start_key = ?`),
+      byStationTxId: db.prepare(`SELECT ${columns} FROM transactions WHERE station_id = ? AND station_tx_id = ?`),
+      activeOnEvse: db.prepare(`SELECT ${columns} FROM transactions WHERE station_id = ? AND evse_id = ? AND status = 'active' ORDER BY id`),
+      activeOnStation: db.prepare(`SELECT ${columns} FROM transactions WHERE station_id = ? AND status = 'active' ORDER BY id`),
+      insert: db.prepare(`INSERT INTO transactions (station_id, evse_id, connector_id, station_tx_id, id_token, id_token_type, group_id,
+          auth_status, reservation_id, status, started_at, meter_start_wh, last_meter_wh, start_key, offline, charging_state, seq_no, created_at, updated_at)
+        VALUES (@stationId, @evseId, @connectorId, @stationTxId, @idToken, @idTokenType, @groupId, @authStatus, @reservationId, 'active',
+          @startedAt, @meterStartWh, @meterStartWh, @startKey, @offline, @chargingState, @seqNo, @now, @now)`),
+      setStationTxId: db.prepare('UPDATE transactions SET station_tx_id = ? WHERE id = ?'),
+      end: db.prepare(`UPDATE transactions SET status = 'ended', ended_at = @endedAt, meter_stop_wh = @meterStopWh, energy_wh = @energyWh,
+          stop_reason = @stopReason, ended_by = @endedBy, stop_id_token = @stopIdToken, updated_at = @now WHERE id = @id`),
+      live: db.prepare(`UPDATE transactions SET last_meter_wh = COALESCE(@meterWh, last_meter_wh), last_power_w = COALESCE(@powerW, last_power_w),
+          last_sample_at = @at, updated_at = @now WHERE id = @id AND (last_sample_at IS NULL OR last_sample_at <= @at)`),
+      update: db.prepare(`UPDATE transactions SET id_token = COALESCE(@idToken, id_token), id_token_type = COALESCE(@idTokenType, id_token_type),
+          group_id = COALESCE(@groupId, group_id), auth_status = COALESCE(@authStatus, auth_status), charging_state = COALESCE(@chargingState, charging_state),
+          seq_no = COALESCE(@seqNo, seq_no), offline = MAX(offline, @offline), evse_id = COALESCE(@evseId, evse_id),
+          connector_id = COALESCE(@connectorId, connector_id), updated_at = @now WHERE id = @id`),
+      insertSample: db.prepare(`INSERT INTO meter_values (station_id, evse_id, transaction_id, timestamp, measurand, phase, location, context,
+          unit, value, raw_value, raw_unit, signed_data)
+        VALUES (@stationId, @evseId, @transactionId, @timestamp, @measurand, @phase, @location, @context, @unit, @value, @rawValue, @rawUnit, @signedData)`),
+      registerReadings: db.prepare(`SELECT value FROM meter_values WHERE transaction_id = ? AND measurand = 'Energy.Active.Import.Register'
+          AND phase IS NULL AND value IS NOT NULL ORDER BY timestamp, id`),
+      series: db.prepare(`SELECT timestamp, measurand, phase, location, context, unit, value, raw_value AS rawValue, raw_unit AS rawUnit,
+          signed_data AS signedData FROM meter_values WHERE transaction_id = ? ORDER BY timestamp, id`),
+    };
+  }
+
+  get(id: number): Transaction | undefined {
+    return toTransaction(this.s.byId.get(id) as Row | undefined);
+  }
+
+  byStartKey(key: string): Transaction | undefined {
+    return toTransaction(this.s.byStartKey.get(key) as Row | undefined);
+  }
+
+  byStationTxId(stationId: string, stationTxId: string): Transaction | undefined {
+    return toTransaction(this.s.byStationTxId.get(stationId, stationTxId) as Row | undefined);
+  }
+
+  activeOnEvse(stationId: string, evseId: number): Transaction[] {
+    return (this.s.activeOnEvse.all(stationId, evseId) as Row[]).map((r) => toTransaction(r)!);
+  }
+
+  activeOnStation(stationId: string): Transaction[] {
+    return (this.s.activeOnStation.all(stationId) as Row[]).map((r) => toTransaction(r)!);
+  }
+
+  /** Inserts and returns the new id. A null stationTxId means "use our id" (OCPP 1.6). */
+  insert(tx: NewTransaction): number {
+    const now = new Date().toISOString();
+    const info = this.s.insert.run({ ...tx, stationTxId: tx.stationTxId ?? `pending:${randomUUID()}`, offline: tx.offline ? 1 : 0, now });
+    const id = Number(info.lastInsertRowid);
+    if (tx.stationTxId === null) this.s.setStationTxId.run(String(id), id);
+    return id;
+  }
+
+  end(change: { id: number; endedAt: string; meterStopWh: number | null; energyWh: number | null; stopReason: string | null; endedBy: string; stopIdToken: string | null }): void {
+    this.s.end.run({ ...change, now: new Date().toISOString() });
+  }
+
+  update(change: { id: number; idToken?: string | null; idTokenType?: string | null; groupId?: string | null; authStatus?: string | null; chargingState?: string | null; seqNo?: number | null; offline?: boolean; evseId?: number | null; connectorId?: number | null }): void {
+    this.s.update.run({
+      idToken: null, idTokenType: null, groupId: null, authStatus: null, chargingState: null, seqNo: null, evseId: null, connectorId: null,
+      ...change,
+      offline: change.offline ? 1 : 0,
+      now: new Date().toISOString(),
+    });
+  }
+
+  recordLive(id: number, at: string, meterWh: number | null, powerW: number | null): void {
+    this.s.live.run({ id, at, meterWh, powerW, now: new Date().toISOString() });
+  }
+
+  insertSamples(samples: StoredSample[]): void {
+    for (const sample of samples) this.s.insertSample.run(sample);
+  }
+
+  registerReadings(transactionId: number): number[] {
+    return (this.s.registerReadings.all(transactionId) as { value: number }[]).map((r) => r.value);
+  }
+
+  series(transactionId: number): MeterSample[] {
+    return this.s.series.all(transactionId) as MeterSample[];
+  }
+
+  list(filter: TransactionFilter): { items: Transaction[]; total: number } {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const add = (clause: string, value: unknown) => {
+      where.push(clause);
+      args.push(value);
+    };
+    if (filter.stationId) add('station_id = ?', filter.stationId);
+    if (filter.status) add('status = ?', filter.status);
+    if (filter.idToken) add('id_token = ? COLLATE NOCASE', filter.idToken);
+    if (filter.from) add('started_at >= ?', filter.from);
+    if (filter.to) add('started_at < ?', filter.to);
+    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM transactions ${clause}`).get(...args) as { n: number }).n;
+    const rows = this.db.prepare(`SELECT ${columns} FROM transactions ${clause} ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?`).all(...args, filter.limit, filter.offset) as Row[];
+    return { items: rows.map((r) => toTransaction(r)!), total };
+  }
+}
