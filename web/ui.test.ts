@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Locator, type Page, type Route } from 'playwright-core';
 import { startTestServer } from '../src/testing/server.ts';
 import { Ocpp16TestStation } from './test-support/ocpp16-test-station.ts';
+import { openSignedIn } from './test-support/sign-in.ts';
 
 const CHROMIUM_PATH = '/usr/bin/chromium';
 const CHROMIUM_ARGS = [
@@ -68,7 +69,7 @@ if (!existsSync(CHROMIUM_PATH)) {
     const api = async (method: 'GET' | 'POST', path: string, body?: unknown): Promise<any> => {
       const response = await fetch(server.baseUrl + path, {
         method,
-        headers: body === undefined ? {} : { 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${server.token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         body: body === undefined ? undefined : JSON.stringify(body),
       });
       const json = await response.json();
@@ -78,7 +79,7 @@ if (!existsSync(CHROMIUM_PATH)) {
 
     test('stations appear, get approved or rejected, and update live without a reload', async () => {
       const { page, pageErrors } = await openPage();
-      await page.goto(server.baseUrl + '/');
+      await openSignedIn(page, server.baseUrl, server.admin);
       await waitForState(page.getByTestId('connection-indicator'), 'live');
       await page.getByTestId('stations-empty').waitFor({ timeout: UI_TIMEOUT_MS });
       assert.equal(await page.title(), 'Ampyard');
@@ -190,7 +191,7 @@ if (!existsSync(CHROMIUM_PATH)) {
         },
       );
 
-      await page.goto(server.baseUrl + '/');
+      await openSignedIn(page, server.baseUrl, server.admin);
       const loadError = page.getByTestId('load-error');
       await loadError.waitFor({ timeout: UI_TIMEOUT_MS });
       assert.match(await loadError.innerText(), /Simulated storage failure/);

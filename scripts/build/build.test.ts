@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -79,15 +80,18 @@ test('single executable: builds, runs alone from an empty folder, serves UI, API
   assert.equal(version.status, 0, `--version failed: ${version.stderr}`);
   assert.equal(version.stdout.trim(), pkg.version);
 
-  async function start(): Promise<{ child: ChildProcess; port: number; output: () => string }> {
+  async function start(): Promise<{ child: ChildProcess; port: number; tlsPort: number; output: () => string }> {
     const port = await freePort();
+    const tlsPort = await freePort();
     const startedAt = performance.now();
-    const child = spawn(exe, ['--port', String(port), '--host', '127.0.0.1', '--data-dir', dataDir], { cwd: runDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    // --allow-profile0: the test charger below connects without credentials.
+    const args = ['--port', String(port), '--tls-port', String(tlsPort), '--allow-profile0', '--host', '127.0.0.1', '--data-dir', dataDir];
+    const child = spawn(exe, args, { cwd: runDir, env, stdio: ['ignore', 'pipe', 'pipe'] });
     children.add(child);
     const output = collect(child);
     await waitForReady(child, output, 30_000);
     t.diagnostic(`ready after ${Math.round(performance.now() - startedAt)} ms`);
-    return { child, port, output };
+    return { child, port, tlsPort, output };
   }
 
   async function stop(child: ChildProcess, output: () => string): Promise<void> {
@@ -112,6 +116,16 @@ test('single executable: builds, runs alone from an empty folder, serves UI, API
   const first = await start();
   const base = `http://127.0.0.1:${first.port}`;
   await health(first.port);
+
+  // The bundled X.509 library made the site CA and the TLS certificate: https works with that CA.
+  const ca = await (await fetch(`${base}/pki/ca.pem`)).text();
+  const tlsHealth = await new Promise<number | undefined>((resolve, reject) => {
+    httpsGet({ host: '127.0.0.1', port: first.tlsPort, path: '/api/v1/health', ca }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    }).on('error', reject);
+  });
+  assert.equal(tlsHealth, 200);
 
   const index = await fetch(`${base}/`);
   assert.equal(index.status, 200);

@@ -842,7 +842,7 @@ interface ApiStation {
 describe('acceptance: 200 simulated stations against the real server', () => {
   const PER_VERSION = 100;
   const KEEPALIVE_SECONDS = 1;
-  let server: { baseUrl: string; stop(): Promise<void> };
+  let server: { baseUrl: string; token: string; stop(): Promise<void> };
   let fleet: Fleet;
   let started: FleetSnapshot;
   /** Frames from the server that are not valid OCPP-J or violate the OCPP JSON schemas. */
@@ -883,7 +883,7 @@ describe('acceptance: 200 simulated stations against the real server', () => {
     version === '1.6' ? (k % 2 === 0 ? 'charging' : 'faulted') : k % 2 === 0 ? 'occupied' : 'unavailable';
 
   const api = async <T>(path: string): Promise<T> => {
-    const res = await fetch(server.baseUrl + path);
+    const res = await fetch(server.baseUrl + path, { headers: { authorization: `Bearer ${server.token}` } });
     const text = await res.text();
     assert.equal(res.status, 200, `GET ${path} -> ${res.status} ${text}`);
     return JSON.parse(text) as T;

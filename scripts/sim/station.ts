@@ -567,18 +567,64 @@ export class SimStation extends EventEmitter<SimStationEvents> {
     await Promise.all(jobs);
   }
 
-  meterValues(connectorId: number, energyWh = 0): Promise<Payload> {
+  /** MeterValues with one energy register sample. `transactionId` is sent by 1.6 only (2.x has none here). */
+  meterValues(connectorId: number, energyWh = 0, transactionId?: number): Promise<Payload> {
     const timestamp = new Date().toISOString();
     if (this.version === '1.6') {
-      return this.call('MeterValues', {
+      const payload: Payload = {
         connectorId,
         meterValue: [{ timestamp, sampledValue: [{ value: String(energyWh), measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }],
-      });
+      };
+      if (transactionId !== undefined) payload.transactionId = transactionId;
+      return this.call('MeterValues', payload);
     }
     return this.call('MeterValues', {
       evseId: connectorId,
       meterValue: [{ timestamp, sampledValue: [{ value: energyWh, measurand: 'Energy.Active.Import.Register' }] }],
     });
+  }
+
+  /** OCPP 1.6 StartTransaction; resolves with the answer ({ transactionId, idTagInfo }). */
+  startTransaction(connectorId: number, idTag: string, meterStartWh: number, options: { reservationId?: number } = {}): Promise<Payload> {
+    if (this.version !== '1.6') return Promise.reject(this.wrongVersion('StartTransaction'));
+    const payload: Payload = { connectorId, idTag, meterStart: Math.round(meterStartWh), timestamp: new Date().toISOString() };
+    if (options.reservationId !== undefined) payload.reservationId = options.reservationId;
+    return this.call('StartTransaction', payload);
+  }
+
+  /** OCPP 1.6 StopTransaction; `reason` is a 1.6 Reason (default Local). */
+  stopTransaction(transactionId: number, meterStopWh: number, options: { idTag?: string; reason?: string } = {}): Promise<Payload> {
+    if (this.version !== '1.6') return Promise.reject(this.wrongVersion('StopTransaction'));
+    const payload: Payload = { transactionId, meterStop: Math.round(meterStopWh), timestamp: new Date().toISOString(), reason: options.reason ?? 'Local' };
+    if (options.idTag !== undefined) payload.idTag = options.idTag;
+    return this.call('StopTransaction', payload);
+  }
+
+  /**
+   * OCPP 2.x TransactionEvent for EVSE `evseId` (connector 1) with an energy register sample when `energyWh`
+   * is given. Started carries the id token; Ended carries `stoppedReason` (default Local).
+   */
+  transactionEvent(
+    eventType: 'Started' | 'Updated' | 'Ended',
+    fields: { transactionId: string; evseId: number; seqNo: number; triggerReason: string; energyWh?: number; idToken?: string; chargingState?: string; stoppedReason?: string },
+  ): Promise<Payload> {
+    if (this.version === '1.6') return Promise.reject(this.wrongVersion('TransactionEvent'));
+    const timestamp = new Date().toISOString();
+    const transactionInfo: Payload = { transactionId: fields.transactionId };
+    if (fields.chargingState !== undefined) transactionInfo.chargingState = fields.chargingState;
+    if (eventType === 'Ended') transactionInfo.stoppedReason = fields.stoppedReason ?? 'Local';
+    const payload: Payload = { eventType, timestamp, triggerReason: fields.triggerReason, seqNo: fields.seqNo, transactionInfo };
+    if (eventType === 'Started') payload.evse = { id: fields.evseId, connectorId: 1 };
+    if (fields.idToken !== undefined) payload.idToken = { idToken: fields.idToken, type: 'ISO14443' };
+    if (fields.energyWh !== undefined) {
+      const context = eventType === 'Started' ? 'Transaction.Begin' : eventType === 'Ended' ? 'Transaction.End' : 'Sample.Periodic';
+      payload.meterValue = [{ timestamp, sampledValue: [{ value: fields.energyWh, measurand: 'Energy.Active.Import.Register', context }] }];
+    }
+    return this.call('TransactionEvent', payload);
+  }
+
+  private wrongVersion(action: string): Error {
+    return new Error(`${this.id}: ${action} does not exist in OCPP ${this.version}`);
   }
 
   /**

@@ -6,6 +6,7 @@ import { UnsupportedCommandError } from '../commands/spec.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import { CallErrorResponse, CallTimeoutError, ConnectionClosedError, OutgoingSchemaError } from '../ocpp/rpc/errors.ts';
 import { StationOfflineError } from '../ocpp/station-link.ts';
+import { StorageUnavailableError } from '../storage/storage-health.ts';
 
 export class ApiError extends Error {
   readonly status: ContentfulStatusCode;
@@ -36,6 +37,7 @@ export function toErrorResponse(c: Context, error: Error, onUnexpected: (error: 
   if (error instanceof OutgoingSchemaError) return reply(400, 'invalid_ocpp_payload', { errors: error.errors });
   if (error instanceof CallTimeoutError) return reply(504, 'station_timeout');
   if (error instanceof CallErrorResponse) return reply(502, 'station_error', { ocppErrorCode: error.code, ocppErrorDetails: error.details });
+  if (error instanceof StorageUnavailableError) return reply(503, 'storage_unavailable', { problem: error.problem });
   onUnexpected(error);
   return c.json(errorBody('internal', 'internal error; see the appliance log'), 500);
 }

@@ -1,6 +1,15 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:net';
+import { join, resolve } from 'node:path';
 import { getRequestListener } from '@hono/node-server';
+import { StationCertificateAuthority } from '../domain/station-ca.ts';
+import { StationSecurity } from '../domain/station-security.ts';
+import { HandshakeLimiter } from '../ocpp/transport/handshake-limiter.ts';
+import { SitePki } from '../pki/site-pki.ts';
+import { IssuedCertificatesRepo } from '../storage/issued-certificates-repo.ts';
+import { StationSecurityRepo } from '../storage/station-security-repo.ts';
+import { deferLogs } from '../log/deferred.ts';
+import { startListeners, type Listeners } from './listeners.ts';
+import { startSecurityUpkeep } from './security-upkeep.ts';
 import { createHttpApp } from '../api/app.ts';
 import type { Config } from '../config/config.ts';
 import { EventBus } from '../domain/events.ts';
@@ -8,7 +17,41 @@ import { StationService } from '../domain/station-service.ts';
 import type { Logger } from '../log/logger.ts';
 import { CommandRunner } from '../commands/runner.ts';
 import { allCommands } from '../commands/index.ts';
+import { reapplyProfilesOnBoot } from '../commands/smart-charging.ts';
+import { startCostUpdates } from '../commands/tariffs.ts';
+import { CustomerInformationService } from '../domain/customer-information.ts';
+import { DisplayMessageService } from '../domain/display-messages.ts';
+import { MonitoringService } from '../domain/monitoring.ts';
+import { Ocpp21MessageLog } from '../domain/ocpp21-messages.ts';
+import { StationEventLog } from '../domain/station-events.ts';
+import { TariffService } from '../domain/tariffs.ts';
+import { CustomerInformationRepo } from '../storage/customer-information-repo.ts';
+import { DisplayMessagesRepo } from '../storage/display-messages-repo.ts';
+import { MonitorsRepo } from '../storage/monitors-repo.ts';
+import { Ocpp21MessagesRepo } from '../storage/ocpp21-messages-repo.ts';
+import { ReportRequestsRepo } from '../storage/report-requests-repo.ts';
+import { StationEventsRepo } from '../storage/station-events-repo.ts';
+import { TariffsRepo } from '../storage/tariffs-repo.ts';
+import { ChargingProfileService } from '../domain/charging-profiles.ts';
+import { ChargingLimitService } from '../domain/charging-limits.ts';
+import { ChargingProfileReports } from '../domain/charging-profile-reports.ts';
+import { EvChargingService } from '../domain/ev-charging.ts';
+import { Iso15118Certificates } from '../domain/iso15118.ts';
+import { ChargingLimitsRepo } from '../storage/charging-limits-repo.ts';
+import { ChargingProfileReportsRepo } from '../storage/charging-profile-reports-repo.ts';
+import { EvChargingRepo } from '../storage/ev-charging-repo.ts';
+import { Iso15118RequestsRepo } from '../storage/iso15118-requests-repo.ts';
+import { LocalListService } from '../domain/local-list.ts';
+import { ReservationService } from '../domain/reservations.ts';
+import { ChargingProfilesRepo } from '../storage/charging-profiles-repo.ts';
+import { LocalListRepo } from '../storage/local-list-repo.ts';
+import { ReservationsRepo } from '../storage/reservations-repo.ts';
 import { DataTransferService } from '../domain/data-transfer.ts';
+import { DeviceModelService } from '../domain/device-model.ts';
+import { FirmwareLibrary } from '../domain/firmware-library.ts';
+import { StationJobs } from '../domain/station-jobs.ts';
+import { StationCertificates } from '../domain/certificates.ts';
+import { SecurityEventLog } from '../domain/security-events.ts';
 import { IdTokenService } from '../domain/id-tokens.ts';
 import { RemoteStartTracker } from '../domain/remote-starts.ts';
 import { SiteSettingsService } from '../domain/site-settings.ts';
@@ -17,10 +60,15 @@ import { TransactionService } from '../domain/transactions.ts';
 import { StationWarnings } from '../domain/warnings.ts';
 import { StationLink } from '../ocpp/station-link.ts';
 import { IdTokensRepo } from '../storage/id-tokens-repo.ts';
+import { FirmwareRepo } from '../storage/firmware-repo.ts';
+import { StationJobsRepo } from '../storage/station-jobs-repo.ts';
+import { CertificatesRepo } from '../storage/certificates-repo.ts';
+import { SecurityEventsRepo } from '../storage/security-events-repo.ts';
 import { SettingsRepo } from '../storage/settings-repo.ts';
 import { TransactionsRepo } from '../storage/transactions-repo.ts';
 import { WarningsRepo } from '../storage/warnings-repo.ts';
 import type { Services } from './services.ts';
+import { createAuth } from '../auth/auth.ts';
 import { SchemaRegistry } from '../ocpp/rpc/schemas.ts';
 import { SessionRegistry } from '../ocpp/sessions.ts';
 import { OcppServer } from '../ocpp/transport/ws-server.ts';
@@ -31,11 +79,22 @@ import { openDatabase, type Db } from '../storage/database.ts';
 import { MessageLog } from '../storage/message-log.ts';
 import { StationsRepo } from '../storage/stations-repo.ts';
 import { WriteQueue } from '../storage/write-queue.ts';
+import { DailyBackups } from '../storage/daily-backups.ts';
+import { ExportService } from '../domain/exports.ts';
+import { WebhookService } from '../domain/webhooks.ts';
+import { Metrics } from '../metrics/metrics.ts';
+import { ExportsRepo } from '../storage/exports-repo.ts';
+import { WebhooksRepo } from '../storage/webhooks-repo.ts';
+import { lockDataDir, type DataDirLock } from '../storage/data-dir-lock.ts';
 
 export interface Appliance {
   config: Config;
   port: number;
+  /** The TLS listener's port; null when it is off. */
+  tlsPort: number | null;
   services: Services;
+  /** The daily database backups into <dataDir>/backups. */
+  backups: DailyBackups;
   close(): Promise<void>;
 }
 
@@ -66,13 +125,28 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 /** Builds every service over one database; nothing listens yet. */
-function buildServices(config: Config, db: Db, log: Logger, startedAt: Date): Services {
+function buildServices(config: Config, db: Db, log: Logger, startedAt: Date, pki: SitePki): Services {
   const writes = new WriteQueue(db);
+  const metrics = new Metrics();
+  writes.onBatch(metrics.writeBatch);
   const events = new EventBus();
   const sessions = new SessionRegistry();
   const link = new StationLink(sessions);
   const warnings = new StationWarnings(new WarningsRepo(db), writes, events);
-  const siteSettings = new SiteSettingsService(new SettingsRepo(db), writes, { freeVend: config.freeVend, remoteStartTimeoutSeconds: 120 });
+  const siteSettings = new SiteSettingsService(new SettingsRepo(db), writes, {
+    freeVend: config.freeVend,
+    remoteStartTimeoutSeconds: 120,
+    acceptUnknownStations: config.acceptUnknownStations,
+    siteName: '',
+    gridLimitA: null,
+  });
+  const stationJobsRepo = new StationJobsRepo(db);
+  const monitorsRepo = new MonitorsRepo(db);
+  const reportRequests = new ReportRequestsRepo(db);
+  const securityEvents = new SecurityEventLog(new SecurityEventsRepo(db), writes, events, log);
+  const certificates = new StationCertificates(new CertificatesRepo(db), writes, events);
+  const issuedCertificates = new IssuedCertificatesRepo(db);
+  const security = new StationSecurity(new StationSecurityRepo(db), issuedCertificates, writes, securityEvents, { allowProfile0: config.allowProfile0 }, log);
   const services: Omit<Services, 'commands'> & { commands?: CommandRunner } = {
     db,
     writes,
@@ -82,7 +156,7 @@ function buildServices(config: Config, db: Db, log: Logger, startedAt: Date): Se
     startedAt,
     sessions,
     link,
-    stations: new StationService(new StationsRepo(db), writes, events, { acceptUnknownStations: config.acceptUnknownStations }, log),
+    stations: new StationService(new StationsRepo(db), writes, events, { acceptUnknownStations: () => siteSettings.get().acceptUnknownStations }, log),
     transactions: new TransactionService(new TransactionsRepo(db), writes, events, log),
     idTokens: new IdTokenService(new IdTokensRepo(db), writes, () => siteSettings.get().freeVend),
     warnings,
@@ -92,18 +166,92 @@ function buildServices(config: Config, db: Db, log: Logger, startedAt: Date): Se
     siteSettings,
     dataTransfers: new DataTransferService(db, writes),
     configuration: new StationConfiguration(db, writes),
-    messageLog: new MessageLog(db, config.messageLogMaxRows),
+    deviceModel: new DeviceModelService(db, writes),
+    securityEvents,
+    certificates,
+    pki,
+    security,
+    stationCa: new StationCertificateAuthority(
+      { pki, repo: issuedCertificates, certificates, security, securityEvents, sessions, writes, log, commands: () => services.commands! },
+      { certificateDays: config.stationCertificateDays, renewalDays: config.certificateRenewalDays },
+    ),
+    firmware: new FirmwareLibrary(new FirmwareRepo(db), stationJobsRepo, writes, events, { dir: join(config.dataDir, 'firmware'), maxBytes: config.maxFirmwareBytes }),
+    stationJobs: new StationJobs(stationJobsRepo, writes, events, log, {
+      uploadsDir: join(config.dataDir, 'uploads'),
+      maxUploadBytes: config.maxUploadBytes,
+      publicUrl: config.publicUrl,
+    }),
+    localList: new LocalListService(new LocalListRepo(db), writes, events),
+    reservations: new ReservationService(new ReservationsRepo(db), writes, events, log),
+    chargingProfiles: new ChargingProfileService(new ChargingProfilesRepo(db), writes, events),
+    chargingProfileReports: new ChargingProfileReports(new ChargingProfileReportsRepo(db), writes),
+    chargingLimits: new ChargingLimitService(new ChargingLimitsRepo(db), writes, events),
+    evCharging: new EvChargingService(new EvChargingRepo(db), writes, events),
+    iso15118: new Iso15118Certificates(new Iso15118RequestsRepo(db), writes, log),
+    stationEvents: new StationEventLog(new StationEventsRepo(db), monitorsRepo, writes, events),
+    monitoring: new MonitoringService(monitorsRepo, reportRequests, writes),
+    customerInformation: new CustomerInformationService(new CustomerInformationRepo(db), reportRequests, writes),
+    displayMessages: new DisplayMessageService(new DisplayMessagesRepo(db), reportRequests, writes),
+    tariffs: new TariffService(new TariffsRepo(db), new SettingsRepo(db), writes, (id) => services.transactions.meterSeries(id)),
+    ocpp21Messages: new Ocpp21MessageLog(new Ocpp21MessagesRepo(db), writes, log),
+    messageLog: new MessageLog(db, config.messageLogMaxRows, writes),
+    auth: createAuth(db, writes, siteSettings, log),
+    webhooks: new WebhookService(new WebhooksRepo(db), writes, events, log, {
+      attempts: config.webhookAttempts,
+      retryBaseMs: config.webhookRetrySeconds * 1000,
+      timeoutMs: config.webhookTimeoutSeconds * 1000,
+      queueLimit: config.webhookQueueLimit,
+      userAgent: `Ampyard-Webhooks/${appVersion()}`,
+    }),
+    exports: new ExportService(new ExportsRepo(db)),
+    metrics,
   };
   services.commands = new CommandRunner(services.stations, link, allCommands(services as Services));
+  reapplyProfilesOnBoot(services as Services);
+  startCostUpdates(services as Services);
   return services as Services;
 }
 
 /** Starts everything on one port: admin UI, REST API and the OCPP websocket server. */
 export async function startAppliance(config: Config, log: Logger): Promise<Appliance> {
+  // Before anything touches the data directory: one appliance per data directory.
+  const lock = lockDataDir(config.dataDir);
+  try {
+    return await startLocked(config, log, lock);
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}
+
+async function startLocked(config: Config, log: Logger, lock: DataDirLock): Promise<Appliance> {
   const startedAt = new Date();
   const db: Db = openDatabase(config.dataDir);
-  const services = buildServices(config, db, log, startedAt);
+  const pkiLog = deferLogs(log);
+  let pki: SitePki;
+  try {
+    pki = await SitePki.open({
+      dir: join(config.dataDir, 'pki'),
+      caCertFile: config.caCertFile,
+      caKeyFile: config.caKeyFile,
+      organizationName: config.organizationName,
+      tlsNames: config.tlsNames,
+      log: pkiLog.log,
+    });
+    if (config.tlsPort !== 0) await pki.ensureServerCertificate();
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+  const services = buildServices(config, db, log, startedAt, pki);
+  let listeners: Listeners | undefined;
   const { stations, writes, messageLog } = services;
+  writes.onHealthChange((health) =>
+    health.ok
+      ? log.info('storage: writes succeed again; chargers\' messages are acknowledged again')
+      : log.error(`storage: ${health.message}; chargers' messages are refused (not acknowledged) until this is fixed`, { dataDir: resolve(config.dataDir) }),
+  );
+  const backups = new DailyBackups(db, log, { dataDir: config.dataDir, keep: config.backupKeep });
   const ocpp = new OcppServer({
     schemas: new SchemaRegistry(),
     sessions: services.sessions,
@@ -113,23 +261,38 @@ export async function startAppliance(config: Config, log: Logger): Promise<Appli
     callTimeoutMs: config.callTimeoutSeconds * 1000,
     keepaliveMs: config.keepaliveSeconds * 1000,
     maxMessageBytes: config.maxMessageBytes,
+    maxMessagesPerMinute: config.maxMessagesPerMinute,
+    limiter: new HandshakeLimiter({ perAddress: config.authFailuresPerAddress, perStation: config.authFailuresPerStation }),
+    remoteAddressOf: (request) => (listeners ? listeners.remoteAddressOf(request) : (request.socket.remoteAddress ?? null)),
     log,
   });
   const app = createHttpApp(services);
-  const server = createServer(getRequestListener(app.fetch));
-  server.on('upgrade', (request, socket, head) => ocpp.handleUpgrade(request, socket, head));
   const flushTimer = setInterval(() => stations.flushLastSeen(), 10_000);
   flushTimer.unref();
 
   try {
-    await listen(server, config.port, config.host);
+    listeners = await startListeners({
+      config,
+      pki,
+      handler: getRequestListener(app.fetch),
+      onUpgrade: (request, socket, head) => ocpp.handleUpgrade(request, socket, head),
+      listen,
+      log,
+    });
   } catch (error) {
     clearInterval(flushTimer);
     await ocpp.close();
+    services.metrics.close();
     db.close();
     throw error;
   }
 
+  const server = listeners!;
+  pkiLog.release();
+  services.security.endpoints = { port: server.port, tlsPort: server.tlsPort };
+  const stopSecurityUpkeep = startSecurityUpkeep(services, server);
+  backups.start();
+  services.webhooks.start();
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
@@ -137,12 +300,18 @@ export async function startAppliance(config: Config, log: Logger): Promise<Appli
       await ocpp.close();
       server.closeAllConnections();
       clearInterval(flushTimer);
+      stopSecurityUpkeep();
+      services.reservations.stop();
+      services.webhooks.stop();
+      services.metrics.close();
       await new Promise((resolve) => setImmediate(resolve));
       stations.flushLastSeen();
-      writes.flush();
       messageLog.flush();
+      writes.flush();
+      await backups.stop();
       db.close();
+      lock.release();
     })());
 
-  return { config, port: (server.address() as AddressInfo).port, services, close };
+  return { config, port: server.port, tlsPort: server.tlsPort, services, backups, close };
 }

@@ -38,7 +38,7 @@ describe('version-neutral commands through the REST API (strict ocpp-rpc station
     answer(cp16, 'CMD-16', 'ChangeConfiguration', (p) => ({ status: p.key === 'NumberOfConnectors' ? 'Rejected' : 'Accepted' }));
     answer(cp16, 'CMD-16', 'DataTransfer', () => ({ status: 'Accepted', data: 'pong' }));
     async function patchSettings(body: unknown) {
-      await fetch(api('/settings'), { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      await server.api('/settings', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     }
   });
   after(async () => {
@@ -133,7 +133,7 @@ describe('version-neutral commands through the REST API (strict ocpp-rpc station
     assert.equal((await command('CMD-16', 'teleport')).status, 404);
     const unsupported = await command('CMD-16', 'reset', { evseId: 1 });
     assert.equal(unsupported.status, 422);
-    assert.equal((await command('CMD-201', 'getConfiguration')).status, 422);
+    assert.equal((await command('CMD-16', 'getTransactionStatus')).status, 422);
 
     const { transactionId }: any = await cp16.call('StartTransaction', { connectorId: 2, idTag: 'REMOTE-1', meterStart: 0, timestamp: new Date().toISOString() });
     await cp16.call('StopTransaction', { transactionId, meterStop: 10, timestamp: new Date().toISOString() });

@@ -1,6 +1,10 @@
 import type { Services } from '../app/services.ts';
 import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import { list, obj, text } from '../ocpp/payload.ts';
+import { parseVariableKey, toOcppComponentVariable, variableKey, type VariableRef } from '../domain/device-model.ts';
+import { refFrom } from '../ocpp/v2/device-model.ts';
+import { ParamsError } from './params.ts';
+import { nextRequestId } from './request-id.ts';
 import { UnsupportedCommandError, defaultOutcome, type CommandSpec } from './spec.ts';
 
 const isV16 = (version: string) => version === '1.6';
@@ -10,7 +14,7 @@ const evseParam = { type: 'integer', minimum: 0, description: 'EVSE id (OCPP 1.6
 let remoteStartCounter = Math.floor(Date.now() / 1000) % 1_000_000_000;
 
 export function coreCommands(services: Services): CommandSpec[] {
-  const { transactions, remoteStarts, siteSettings, configuration, dataTransfers } = services;
+  const { transactions, remoteStarts, siteSettings, configuration, dataTransfers, deviceModel } = services;
 
   const reset: CommandSpec<{ type: 'soft' | 'hard'; evseId?: number }> = {
     name: 'reset',
@@ -123,34 +127,70 @@ export function coreCommands(services: Services): CommandSpec[] {
     toOcpp: () => ({ action: 'ClearCache', payload: {} }),
   };
 
+  const parseKeys = (keys: string[]): VariableRef[] =>
+    keys.map((key, i) => {
+      const ref = parseVariableKey(key);
+      if (!ref) throw new ParamsError([{ field: `keys.${i}`, message: 'OCPP 2.x keys are Component[:instance][@evse[.connector]]/Variable[:instance], e.g. OCPPCommCtrlr/HeartbeatInterval' }]);
+      return ref;
+    });
+
   const getConfiguration: CommandSpec<{ keys?: string[] }> = {
     name: 'getConfiguration',
-    summary: 'Read configuration keys from the station (all when none are given) and keep them.',
-    params: { type: 'object', properties: { keys: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 50 }, maxItems: 100 } }, additionalProperties: false },
+    summary: 'Read configuration (1.6 keys; 2.x variables as Component/Variable) and keep it. Without keys, everything (2.x: a ConfigurationInventory report that arrives afterwards).',
+    params: { type: 'object', properties: { keys: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 200 }, maxItems: 100 } }, additionalProperties: false },
     toOcpp: ({ keys }, { version }) => {
-      if (!isV16(version)) throw new UnsupportedCommandError('getConfiguration', version, 'OCPP 2.x stations are read through their device model');
-      return { action: 'GetConfiguration', payload: keys?.length ? { key: keys } : {} };
+      if (isV16(version)) return { action: 'GetConfiguration', payload: keys?.length ? { key: keys } : {} };
+      if (!keys?.length) return { action: 'GetBaseReport', payload: { requestId: nextRequestId(), reportBase: 'ConfigurationInventory' } };
+      return { action: 'GetVariables', payload: { getVariableData: parseKeys(keys).map(toOcppComponentVariable) } };
     },
-    interpret: async (response, { keys }, { station }) => {
-      const entries = list(response['configurationKey']).map((k) => ({ key: String(k['key']), value: text(k['value']), readonly: k['readonly'] === true }));
-      await configuration.store(station.id, entries, !keys?.length);
-      const unknownKeys = Array.isArray(response['unknownKey']) ? response['unknownKey'] : [];
-      return { status: 'accepted', response, result: { configuration: entries, unknownKeys } };
+    interpret: async (response, { keys }, { station, version }, request) => {
+      if (isV16(version)) {
+        const entries = list(response['configurationKey']).map((k) => ({ key: String(k['key']), value: text(k['value']), readonly: k['readonly'] === true }));
+        await configuration.store(station.id, entries, !keys?.length);
+        const unknownKeys = Array.isArray(response['unknownKey']) ? response['unknownKey'] : [];
+        return { status: 'accepted', response, result: { configuration: entries, unknownKeys } };
+      }
+      if (request.action === 'GetBaseReport') {
+        const requestId = request.payload['requestId'] as number;
+        await deviceModel.reportRequested(station.id, requestId, 'ConfigurationInventory', String(response['status']));
+        return { status: String(response['status']).toLowerCase(), response, result: { requestId, note: 'the station reports its configuration in NotifyReport messages; read it from /configuration' } };
+      }
+      const results = list(response['getVariableResult']).map((r) => ({ ref: refFrom(obj(r['component']), obj(r['variable']), r['attributeType']), status: String(r['attributeStatus']), value: text(r['attributeValue']) }));
+      const accepted = results.filter((r) => r.status === 'Accepted');
+      await deviceModel.store(station.id, accepted);
+      const known = new Set(deviceModel.list(station.id).filter((v) => v.mutability === 'ReadOnly').map((v) => variableKey(v)));
+      return {
+        status: 'accepted',
+        response,
+        result: {
+          configuration: accepted.map((r) => ({ key: variableKey(r.ref), value: r.value, readonly: known.has(variableKey(r.ref)) })),
+          unknownKeys: results.filter((r) => r.status !== 'Accepted').map((r) => variableKey(r.ref)),
+        },
+      };
     },
   };
 
   const changeConfiguration: CommandSpec<{ key: string; value: string }> = {
     name: 'changeConfiguration',
-    summary: 'Change one configuration key on the station.',
-    params: { type: 'object', properties: { key: { type: 'string', minLength: 1, maxLength: 50 }, value: { type: 'string', maxLength: 500 } }, required: ['key', 'value'], additionalProperties: false },
+    summary: 'Change one configuration key (1.6) or variable (2.x, as Component/Variable).',
+    params: { type: 'object', properties: { key: { type: 'string', minLength: 1, maxLength: 200 }, value: { type: 'string', maxLength: 1000 } }, required: ['key', 'value'], additionalProperties: false },
     toOcpp: ({ key, value }, { version }) => {
-      if (!isV16(version)) throw new UnsupportedCommandError('changeConfiguration', version, 'OCPP 2.x stations are configured through their device model');
-      return { action: 'ChangeConfiguration', payload: { key, value } };
+      // A password set behind Ampyard's back would lock the station out; and it must not reach the configuration store.
+      if (/^(AuthorizationKey|SecurityCtrlr\/BasicAuthPassword)$/i.test(key)) throw new ParamsError([{ field: 'key', message: 'station passwords are changed with the setStationPassword command' }]);
+      if (isV16(version)) return { action: 'ChangeConfiguration', payload: { key, value } };
+      const [ref] = parseKeys([key]);
+      return { action: 'SetVariables', payload: { setVariableData: [{ ...toOcppComponentVariable(ref!), attributeValue: value }] } };
     },
-    interpret: async (response, { key, value }, { station }) => {
-      const outcome = defaultOutcome(response);
-      if (outcome.status === 'accepted' || outcome.status === 'rebootrequired') await configuration.changed(station.id, key, value);
-      return outcome;
+    interpret: async (response, { key, value }, { station, version }) => {
+      if (isV16(version)) {
+        const outcome = defaultOutcome(response);
+        if (outcome.status === 'accepted' || outcome.status === 'rebootrequired') await configuration.changed(station.id, key, value);
+        return outcome;
+      }
+      const result = list(response['setVariableResult'])[0] ?? {};
+      const status = String(result['attributeStatus'] ?? 'Rejected');
+      if (status === 'Accepted' || status === 'RebootRequired') await deviceModel.store(station.id, [{ ref: parseVariableKey(key)!, value }]);
+      return { status: status.toLowerCase(), response };
     },
   };
 
@@ -176,5 +216,16 @@ export function coreCommands(services: Services): CommandSpec[] {
     },
   };
 
-  return [reset, unlock, changeAvailability, startCharging, stopCharging, trigger, clearCache, getConfiguration, changeConfiguration, dataTransfer];
+  const getTransactionStatus: CommandSpec<{ transactionId?: string }> = {
+    name: 'getTransactionStatus',
+    summary: 'Ask an OCPP 2.x station whether a transaction is ongoing and whether it still has queued messages for it.',
+    params: { type: 'object', properties: { transactionId: { type: 'string', minLength: 1, maxLength: 36, description: 'the station’s transaction id' } }, additionalProperties: false },
+    toOcpp: ({ transactionId }, { version }) => {
+      if (isV16(version)) throw new UnsupportedCommandError('getTransactionStatus', version);
+      return { action: 'GetTransactionStatus', payload: transactionId ? { transactionId } : {} };
+    },
+    interpret: (response) => ({ status: 'accepted', response, result: { ongoing: response['ongoingIndicator'] ?? null, messagesInQueue: response['messagesInQueue'] } }),
+  };
+
+  return [getTransactionStatus, reset, unlock, changeAvailability, startCharging, stopCharging, trigger, clearCache, getConfiguration, changeConfiguration, dataTransfer];
 }

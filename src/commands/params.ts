@@ -5,6 +5,9 @@ import type { ParamsSchema } from './spec.ts';
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 const ajv = addFormats(new Ajv({ allErrors: true, strict: false, useDefaults: true }));
 const cache = new WeakMap<object, ValidateFunction>();
+// Routes pass their schema as a literal, a new object on every request; ajv keeps every schema object it
+// compiles, so compiling per object would grow the heap with each request. One compile per distinct schema.
+const byText = new Map<string, ValidateFunction>();
 
 export interface FieldError {
   field: string;
@@ -24,7 +27,9 @@ export class ParamsError extends Error {
 export function checkParams<T>(schema: ParamsSchema | Record<string, unknown>, input: unknown): T {
   let validate = cache.get(schema);
   if (!validate) {
-    validate = ajv.compile(schema);
+    const text = JSON.stringify(schema);
+    validate = byText.get(text) ?? ajv.compile(schema);
+    byText.set(text, validate);
     cache.set(schema, validate);
   }
   const value = input ?? {};

@@ -29,17 +29,28 @@ export class CommandRunner {
     return [...this.specs.values()];
   }
 
-  async run(stationId: string, name: string, input: unknown, timeoutMs?: number): Promise<CommandOutcome> {
+  async run(stationId: string, name: string, input: unknown, timeoutMs?: number, origin?: string): Promise<CommandOutcome> {
     const spec = this.specs.get(name);
     if (!spec) throw new UnknownCommandError(name);
     const station = this.stations.require(stationId);
     const params = checkParams(spec.params, input);
     const version = this.link.versionOf(stationId);
     if (!version) throw new StationOfflineError(stationId);
-    const ctx = { station, version };
+    const ctx = { station, version, ...(origin ? { origin } : {}) };
+    if (spec.perform) return spec.perform(params, ctx, (action, payload) => this.link.send(stationId, action, payload, timeoutMs));
     const request = await spec.toOcpp(params, ctx);
     if (!request) throw new UnsupportedCommandError(name, version);
-    const response = await this.link.send(stationId, request.action, request.payload, timeoutMs);
-    return spec.interpret ? spec.interpret(response, params, ctx) : defaultOutcome(response);
+    let response;
+    try {
+      response = await this.link.send(stationId, request.action, request.payload, timeoutMs);
+    } catch (error) {
+      try {
+        await spec.failed?.(error as Error, params, ctx);
+      } catch {
+        // Bookkeeping after a failed call must not hide why the call failed.
+      }
+      throw error;
+    }
+    return spec.interpret ? spec.interpret(response, params, ctx, request) : defaultOutcome(response);
   }
 }

@@ -22,6 +22,8 @@ export interface CommandOutcome {
 export interface CommandContext {
   station: Station;
   version: OcppVersion;
+  /** scheme://host[:port] of the API request that runs the command, for commands that give stations a URL to Ampyard. */
+  origin?: string;
 }
 
 /**
@@ -35,9 +37,18 @@ export interface CommandSpec<P = any> {
   params: ParamsSchema;
   /** Returns the OCPP call for this station, or throws UnsupportedCommandError. */
   toOcpp(params: P, ctx: CommandContext): OcppRequest | Promise<OcppRequest>;
-  /** Reads the answer (and may store what it learns). Default: the response's `status`, lower-cased. */
-  interpret?(response: Payload, params: P, ctx: CommandContext): CommandOutcome | Promise<CommandOutcome>;
-  /** Called once the station has answered; for bookkeeping of commands that do not need `interpret`. */
+  /**
+   * Reads the answer (and may store what it learns); `request` is what was sent (e.g. for its requestId).
+   * Default: the response's `status`, lower-cased.
+   */
+  interpret?(response: Payload, params: P, ctx: CommandContext, request: OcppRequest): CommandOutcome | Promise<CommandOutcome>;
+  /** Called when the call made by toOcpp got no usable answer (timeout, CALLERROR, connection lost); the error is still thrown. */
+  failed?(error: Error, params: P, ctx: CommandContext): void | Promise<void>;
+  /**
+   * For a command made of several calls (e.g. sending every stored charging profile again): runs instead of
+   * toOcpp and interpret, each call going through `send` to this station.
+   */
+  perform?(params: P, ctx: CommandContext, send: (action: string, payload: Payload) => Promise<Payload>): Promise<CommandOutcome>;
 }
 
 export class UnsupportedCommandError extends Error {

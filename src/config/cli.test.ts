@@ -13,7 +13,8 @@ const main = fileURLToPath(new URL('../main.ts', import.meta.url));
 const version = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')).version;
 
 function run(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
-  return spawnSync(process.execPath, [main, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env }, encoding: 'utf8', timeout: 20_000 });
+  // No fixed TLS port (default 8443): test runs in parallel would fight over it.
+  return spawnSync(process.execPath, [main, ...args], { cwd: options.cwd, env: { ...process.env, AMPYARD_TLS_PORT: '0', ...options.env }, encoding: 'utf8', timeout: 20_000 });
 }
 
 describe('command line and configuration', () => {
@@ -91,7 +92,7 @@ describe('the ampyard process', () => {
   it('starts with no arguments on the defaults in the current folder, prints where to go, and stops cleanly on SIGTERM', async () => {
     const cwd = mkdtempSync(join(tmpdir(), 'ampyard-run-'));
     // Port 0 keeps the test off a fixed port; everything else is the default.
-    const child = spawn(process.execPath, [main], { cwd, env: { ...process.env, AMPYARD_PORT: '0', AMPYARD_HOST: '127.0.0.1' } });
+    const child = spawn(process.execPath, [main], { cwd, env: { ...process.env, AMPYARD_PORT: '0', AMPYARD_HOST: '127.0.0.1', AMPYARD_TLS_PORT: '0' } });
     let out = '';
     child.stdout.on('data', (c) => (out += c));
     const deadline = Date.now() + 15_000;
@@ -102,5 +103,14 @@ describe('the ampyard process', () => {
     const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
     child.kill('SIGTERM');
     assert.equal(await exited, 0);
+  });
+});
+
+describe('tools on the data directory', () => {
+  it('picks the tool and splits our options from its arguments, wherever they stand', () => {
+    const command = parseCommandLine(['--data-dir', '/srv/d', 'users', 'add', 'alice', '--role', 'admin', '--port=9'], {}, ['users', 'backup']);
+    assert.deepEqual(command.kind === 'tool' && [command.name, command.args, command.config.dataDir, command.config.port], ['users', ['add', 'alice', '--role', 'admin'], '/srv/d', 9]);
+    assert.throws(() => parseCommandLine(['frobnicate'], {}, ['users']), /unknown command frobnicate/);
+    assert.equal(parseCommandLine(['--port', '80'], {}, ['users']).kind, 'serve');
   });
 });

@@ -1,12 +1,47 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, coerce, defaults, settings, type Config } from './config.ts';
 
-export type Command = { kind: 'help' } | { kind: 'version' } | { kind: 'serve'; config: Config };
+export type Command =
+  | { kind: 'help' }
+  | { kind: 'version' }
+  | { kind: 'serve'; config: Config }
+  /** `ampyard <tool> [options] [tool args]`: options before or after the tool name configure it (e.g. --data-dir). */
+  | { kind: 'tool'; name: string; args: string[]; config: Config };
 
 const booleanFlags = new Set(settings.filter((s) => s.kind === 'boolean').map((s) => s.flag));
 
 /** Precedence: defaults < config file (--config or AMPYARD_CONFIG) < environment < command line. */
-export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv): Command {
+/** True for our flags that take a value (`--port 80`), so that the value is not read as a command name. */
+function takesValue(arg: string): boolean {
+  if (arg.includes('=')) return false;
+  return arg === '--config' || settings.some((s) => s.flag === arg && s.kind !== 'boolean');
+}
+
+export function parseCommandLine(argv: string[], env: NodeJS.ProcessEnv, tools: readonly string[] = []): Command {
+  // The first argument that is neither a flag nor a flag's value names a tool; the tool gets every argument
+  // that is not one of our own options.
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg.startsWith('-')) {
+      if (takesValue(arg)) i++;
+      continue;
+    }
+    if (!tools.includes(arg)) throw new ConfigError(`unknown command ${arg} (commands: ${tools.length ? tools.join(', ') : 'none'}; see ampyard --help)`);
+    const ours = argv.slice(0, i);
+    const theirs: string[] = [];
+    const rest = argv.slice(i + 1);
+    for (let j = 0; j < rest.length; j++) {
+      const flag = rest[j]!.split('=')[0]!;
+      if (flag === '--config' || settings.some((s) => s.flag === flag)) {
+        ours.push(rest[j]!);
+        if (takesValue(rest[j]!) && rest[j + 1] !== undefined) ours.push(rest[++j]!);
+      } else {
+        theirs.push(rest[j]!);
+      }
+    }
+    const parsed = parseCommandLine(ours, env);
+    return parsed.kind === 'serve' ? { kind: 'tool', name: arg, args: theirs, config: parsed.config } : parsed;
+  }
   const fromFlags: Partial<Record<keyof Config, unknown>> = {};
   let configFile: string | undefined = env['AMPYARD_CONFIG'];
   for (let i = 0; i < argv.length; i++) {
@@ -70,7 +105,7 @@ function readConfigFile(file: string): Record<string, unknown> {
   return parsed as Record<string, unknown>;
 }
 
-export function helpText(version: string): string {
+export function helpText(version: string, tools: Array<[string, { summary: string; usage: string }]> = []): string {
   const rows = settings.map((s) => {
     const flag = s.kind === 'boolean' ? s.flag : `${s.flag} <${s.kind === 'port' || s.kind === 'integer' ? 'n' : 'value'}>`;
     return `  ${flag.padEnd(28)} ${s.help} (default ${JSON.stringify(defaults[s.key])}; env ${s.env})`;
@@ -78,7 +113,8 @@ export function helpText(version: string): string {
   return [
     `Ampyard ${version} — charging station management for EV fleet depots`,
     '',
-    'Usage: ampyard [options]',
+    'Usage: ampyard [options]            start the appliance',
+    '       ampyard <command> [options]  run a tool on the data directory (see below)',
     '',
     'Starts the appliance: admin UI, REST API and OCPP server on one port, data in one folder.',
     '',
@@ -89,5 +125,6 @@ export function helpText(version: string): string {
     `  ${'--version'.padEnd(28)} print the version`,
     '',
     'Precedence: defaults < config file < environment < command line.',
+    ...(tools.length ? ['', 'Commands:', ...tools.map(([name, t]) => `  ${t.usage.padEnd(40)} ${t.summary}`)] : []),
   ].join('\n');
 }

@@ -1,11 +1,34 @@
-import type { ConnectorStatus, Station } from './station.ts';
+import type { CertificateSigningRequest } from './certificate.ts';
+import type { SecurityEvent } from './security-event.ts';
+import type { FirmwareFile } from './firmware-library.ts';
+import type { ConnectorStatus, Registration, Station } from './station.ts';
+import type { StationFile, StationFirmwareState, StationJob } from './station-job.ts';
 import type { Transaction } from './transaction.ts';
+import type { StationEvent } from './station-event.ts';
+import type { LocalListStatus } from './local-list.ts';
+import type { Reservation } from './reservation.ts';
+import type { ChargingLimit } from './charging-limits.ts';
+import type { EvChargingNeeds } from './ev-charging.ts';
 
 /** Domain events, as seen by the UI's live stream and (later) webhooks. */
 export type DomainEvent =
+  | { type: 'alarm.raised' | 'alarm.cleared'; data: StationEvent }
   | { type: 'station.updated'; data: Station }
   | { type: 'transaction.started' | 'transaction.updated' | 'transaction.ended'; data: Transaction }
   | { type: 'station.warning'; data: { stationId: string; kind: string; message: string; at: string } }
+  | { type: 'station.booted'; data: { stationId: string; registration: Registration; reason: string | null; at: string } }
+  | { type: 'reservation.updated'; data: Reservation }
+  | { type: 'local-list.updated'; data: LocalListStatus }
+  | { type: 'charging-profiles.updated'; data: { stationId: string } }
+  | { type: 'charging-limit.updated'; data: { stationId: string; evseId: number; source: string; limit: ChargingLimit | null } }
+  | { type: 'ev.charging-needs'; data: { stationId: string; evseId: number; needs: EvChargingNeeds | null } }
+  | { type: 'station.job.updated'; data: StationJob }
+  | { type: 'station.file.received'; data: StationFile }
+  | { type: 'station.firmware.updated'; data: StationFirmwareState }
+  | { type: 'firmware.added'; data: FirmwareFile }
+  | { type: 'firmware.removed'; data: { id: number } }
+  | { type: 'security.event'; data: SecurityEvent }
+  | { type: 'csr.updated'; data: CertificateSigningRequest }
   | {
       type: 'connector.updated';
       data: { stationId: string; evseId: number; connectorId: number; status: ConnectorStatus; errorCode: string | null };

@@ -29,7 +29,8 @@ export class StationConfiguration {
     const at = new Date().toISOString();
     return this.writes.run(() => {
       if (complete) this.s.clear.run(stationId);
-      for (const e of entries) this.s.upsert.run(stationId, e.key, e.value, e.readonly ? 1 : 0, at);
+      // AuthorizationKey is write-only; a station that reports it anyway must not put the password in the database.
+      for (const e of entries) this.s.upsert.run(stationId, e.key, /^AuthorizationKey$/i.test(e.key) ? null : e.value, e.readonly ? 1 : 0, at);
     });
   }
 

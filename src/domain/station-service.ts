@@ -10,7 +10,8 @@ import { NotFoundError } from './errors.ts';
 export { NotFoundError };
 
 export interface StationServiceOptions {
-  acceptUnknownStations: boolean;
+  /** Read at each unknown station's first connection: an operator setting that changes at run time. */
+  acceptUnknownStations: () => boolean;
 }
 
 function emptyStation(id: string, registration: Registration, now: string): Station {
@@ -116,7 +117,7 @@ export class StationService {
     const now = new Date().toISOString();
     let station = this.stations.get(id);
     if (!station) {
-      station = emptyStation(id, this.options.acceptUnknownStations ? 'accepted' : 'pending', now);
+      station = emptyStation(id, this.options.acceptUnknownStations() ? 'accepted' : 'pending', now);
       this.log.info(station.registration === 'pending' ? 'unknown station connected; awaiting approval' : 'unknown station connected and accepted', { station: id });
     }
     Object.assign(station, { connected: true, ocppVersion: version, remoteAddress, connectedAt: now, lastSeen: now });
@@ -149,6 +150,7 @@ export class StationService {
     station.lastBootAt = new Date().toISOString();
     station.bootReason = reason;
     await this.persist(station);
+    this.events.publish({ type: 'station.booted', data: { stationId: id, registration: station.registration, reason, at: station.lastBootAt } });
     return station.registration;
   }
 

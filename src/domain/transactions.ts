@@ -72,6 +72,10 @@ export class TransactionService {
     return this.repo.series(id);
   }
 
+  stationMeterSeries(stationId: string, filter: Parameters<TransactionsRepo['stationSeries']>[1]) {
+    return this.repo.stationSeries(stationId, filter);
+  }
+
   async start(stationId: string, start: StationStart): Promise<{ transaction: Transaction; duplicate: boolean; superseded: Transaction[] }> {
     const outcome = await this.writes.run(() => {
       const existing =
@@ -145,7 +149,7 @@ export class TransactionService {
     });
   }
 
-  async update(transactionId: number, change: Parameters<TransactionsRepo['update']>[0]): Promise<Transaction | undefined> {
+  async update(transactionId: number, change: Omit<Parameters<TransactionsRepo['update']>[0], 'id'>): Promise<Transaction | undefined> {
     const tx = await this.writes.run(() => {
       this.repo.update({ ...change, id: transactionId });
       return this.repo.get(transactionId);

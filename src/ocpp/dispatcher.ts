@@ -2,6 +2,7 @@ import type { Services } from '../app/services.ts';
 import type { Logger } from '../log/logger.ts';
 import type { CallHandler } from './rpc/connection.ts';
 import { RpcError } from './rpc/errors.ts';
+import { StorageUnavailableError } from '../storage/storage-health.ts';
 import type { Payload } from './rpc/frames.ts';
 import type { OcppVersion } from './versions.ts';
 
@@ -23,12 +24,15 @@ export type ActionHandler = (ctx: HandlerContext, payload: Payload) => Promise<P
 export type HandlerTable = Record<string, ActionHandler>;
 
 /**
- * What a station that is not (yet) accepted may send. OCPP 2.0.1 (B02/B03): only BootNotification; other
+ * What a station that is not (yet) accepted may send. OCPP 2.0.1 (B02/B03): only BootNotification (and the
+ * NotifyReport a GetBaseReport asks for); other
  * CALLs get SecurityError. OCPP 1.6 chargers commonly keep sending Heartbeat and StatusNotification while
  * Pending; these are harmless and recorded.
  */
 function allowedBeforeAcceptance(version: OcppVersion, action: string): boolean {
   if (action === 'BootNotification') return true;
+  // 2.x: the CSMS may ask a Pending station for its device model (B02), which answers with NotifyReport.
+  if (version !== '1.6' && action === 'NotifyReport') return true;
   return version === '1.6' && (action === 'Heartbeat' || action === 'StatusNotification');
 }
 
@@ -42,7 +46,13 @@ export function createDispatcher(ctx: HandlerContext, handlers: HandlerTable): C
     if (station?.registration !== 'accepted' && !allowedBeforeAcceptance(ctx.version, action)) {
       throw new RpcError('SecurityError', `station is ${station?.registration ?? 'unknown'}; only BootNotification is allowed until it is accepted`);
     }
-    return handler(ctx, payload);
+    try {
+      return await handler(ctx, payload);
+    } catch (error) {
+      // Not acknowledged, so the station keeps the message and sends it again later; logged once by the write queue.
+      if (error instanceof StorageUnavailableError) throw new RpcError('InternalError', `cannot store this message now: ${error.message}; send it again later`);
+      throw error;
+    }
   };
 }
 

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { nativeSqliteBinding } from '../platform/sea.ts';
 import { migrate } from './migrate.ts';
+import { backupsDir, dailyBackupFiles } from './backup-files.ts';
 
 export type Db = BetterSqlite3.Database;
 
@@ -17,25 +18,36 @@ export function databaseFile(dataDir: string): string {
   return join(dataDir, 'ampyard.sqlite');
 }
 
+/** Any SQLite file (backups, the data directory lock) through the same native addon as the database. */
+export function openSqlite(file: string, dataDir: string, options: BetterSqlite3.Options = {}): Db {
+  const nativeBinding = nativeSqliteBinding(dataDir);
+  // The typings only know the string form; better-sqlite3 also takes the loaded addon object.
+  return new BetterSqlite3(file, nativeBinding ? ({ ...options, nativeBinding } as unknown as BetterSqlite3.Options) : options);
+}
+
+/** Creates the data directory if needed and checks that it can be written. */
+export function prepareDataDir(dataDir: string): void {
+  try {
+    mkdirSync(dataDir, { recursive: true });
+    accessSync(dataDir, constants.W_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? 'error';
+    const why = code === 'EROFS' ? 'read-only file system' : code === 'EACCES' || code === 'EPERM' ? 'no write permission' : code === 'ENOSPC' ? 'disk full' : code;
+    throw new DatabaseOpenError(`cannot use data directory ${resolve(dataDir)} (${why}); make it writable or choose another with --data-dir`);
+  }
+}
+
 /**
  * Opens (creating if needed) the appliance database: WAL journal, full fsync on commit so that what we
  * acknowledge to a charger survives a power cut (commits are grouped by the write queue to keep this cheap),
  * foreign keys on, and every migration applied.
  */
 export function openDatabase(dataDir: string): Db {
-  try {
-    mkdirSync(dataDir, { recursive: true });
-    accessSync(dataDir, constants.W_OK);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? 'error';
-    throw new DatabaseOpenError(`cannot use data directory ${resolve(dataDir)} (${code}); make it writable or choose another with --data-dir`);
-  }
+  prepareDataDir(dataDir);
   const file = databaseFile(dataDir);
   let db: Db;
   try {
-    const nativeBinding = nativeSqliteBinding(dataDir);
-    // The typings only know the string form; better-sqlite3 also takes the loaded addon object.
-    db = new BetterSqlite3(file, nativeBinding ? ({ nativeBinding } as unknown as BetterSqlite3.Options) : {});
+    db = openSqlite(file, dataDir);
   } catch (error) {
     throw new DatabaseOpenError(`cannot open database ${file}: ${(error as Error).message}`);
   }
@@ -49,7 +61,10 @@ export function openDatabase(dataDir: string): Db {
     db.close();
     const message = (error as Error).message;
     if (/not a database|malformed/i.test(message)) {
-      throw new DatabaseOpenError(`the database file ${file} is corrupt (${message}); move it aside and restore a backup`);
+      const newest = dailyBackupFiles(dataDir)[0];
+      const how = `ampyard restore ${newest?.file ?? 'FILE'} --data-dir ${resolve(dataDir)}`;
+      const note = newest ? '(the newest daily backup; the damaged file is kept beside it)' : `(no daily backups in ${backupsDir(dataDir)})`;
+      throw new DatabaseOpenError(`the database file ${file} is corrupt (${message}); restore a backup with: ${how} ${note}`);
     }
     throw new DatabaseOpenError(`cannot prepare database ${file}: ${message}`);
   }

@@ -1,4 +1,5 @@
 import type { Db } from './database.ts';
+import type { WriteQueue } from './write-queue.ts';
 
 export interface MessageLogEntry {
   id: number;
@@ -25,13 +26,19 @@ export class MessageLog {
   private buffer: NewMessageLogEntry[] = [];
   private timer: NodeJS.Timeout | undefined;
   private insertsSinceTrim = 0;
+  /** Frames not stored because the database could not be written. */
+  dropped = 0;
   private readonly insert;
   private readonly trim;
   private readonly byStation;
 
-  constructor(db: Db, maxRows: number) {
+  private readonly writes: WriteQueue | undefined;
+
+  /** With a write queue, log batches ride in its group commits instead of paying for commits of their own. */
+  constructor(db: Db, maxRows: number, writes?: WriteQueue) {
     this.db = db;
     this.maxRows = maxRows;
+    this.writes = writes;
     this.insert = db.prepare(`INSERT INTO ocpp_messages (station_id, at, direction, message_type, message_id, action, payload)
       VALUES (@stationId, @at, @direction, @messageType, @messageId, @action, @payload)`);
     this.trim = db.prepare('DELETE FROM ocpp_messages WHERE id <= (SELECT MAX(id) FROM ocpp_messages) - ?');
@@ -54,18 +61,32 @@ export class MessageLog {
     if (this.buffer.length === 0) return;
     const batch = this.buffer;
     this.buffer = [];
-    this.db.transaction(() => {
+    const store = () => {
       for (const entry of batch) this.insert.run(entry);
       this.insertsSinceTrim += batch.length;
       if (this.insertsSinceTrim >= 1000) {
         this.trim.run(this.maxRows);
         this.insertsSinceTrim = 0;
       }
-    })();
+    };
+    // A full or failing disk: the log is diagnostics, never acknowledged data, so the batch is dropped rather
+    // than taking the connection (or the process) down. The write queue reports the disk problem.
+    if (this.writes) {
+      this.writes.run(store).catch(() => {
+        this.dropped += batch.length;
+      });
+      return;
+    }
+    try {
+      this.db.transaction(store)();
+    } catch {
+      this.dropped += batch.length;
+    }
   }
 
   forStation(stationId: string, limit: number, beforeId = Number.MAX_SAFE_INTEGER): MessageLogEntry[] {
     this.flush();
+    this.writes?.flush();
     return this.byStation.all(stationId, beforeId, limit) as MessageLogEntry[];
   }
 }

@@ -12,14 +12,16 @@ export class SchemaTooNewError extends Error {
 export function migrate(db: Database, migrations: Migration[] = allMigrations): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
-  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
-  const current = row.v ?? 0;
-  const latest = Math.max(0, ...migrations.map((m) => m.version));
-  if (current > latest) throw new SchemaTooNewError(current, latest);
+  const recorded = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const known = new Set(migrations.map((m) => m.version));
+  const unknown = [...recorded].filter((v) => !known.has(v));
+  if (unknown.length) throw new SchemaTooNewError(Math.max(...unknown), Math.max(0, ...known));
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
   const applied: number[] = [];
+  // Every migration not yet recorded, in order (not only those above the highest applied), so a gap in the
+  // numbering never leaves one out.
   for (const migration of [...migrations].sort((a, b) => a.version - b.version)) {
-    if (migration.version <= current) continue;
+    if (recorded.has(migration.version)) continue;
     db.transaction(() => {
       db.exec(migration.sql);
       record.run(migration.version, migration.name, new Date().toISOString());

@@ -1,4 +1,5 @@
 import type { Db } from './database.ts';
+import { StorageUnavailableError, describeProblem, storageProblemOf, type StorageHealth, type StorageProblem } from './storage-health.ts';
 
 interface QueuedWrite {
   write: () => unknown;
@@ -11,16 +12,25 @@ interface QueuedWrite {
  * (one fsync), and each caller's promise settles only once its write is durable. A caller acknowledges a
  * charger's message only after that, so nothing acknowledged is lost on kill -9 or power loss.
  * Each write runs in its own savepoint, so one failing write does not undo the others in its batch.
+ * When the storage itself fails (full disk, read-only, I/O error) writes are rejected with
+ * StorageUnavailableError and `health()` says so until a write succeeds again.
  */
 export class WriteQueue {
   private readonly db: Db;
   private queue: QueuedWrite[] = [];
   private scheduled = false;
   private readonly maxBatch: number;
+  private state: StorageHealth = { ok: true, problem: null, message: null, since: null };
+  private healthListener: ((health: StorageHealth) => void) | undefined;
+  private batchListener: ((size: number, seconds: number) => void) | undefined;
 
-  constructor(db: Db, maxBatch = 2000) {
+  private readonly commitWindowMs: number;
+  private lastCommitAt = -Infinity;
+
+  constructor(db: Db, maxBatch = 2000, commitWindowMs = 5) {
     this.db = db;
     this.maxBatch = maxBatch;
+    this.commitWindowMs = commitWindowMs;
   }
 
   /**
@@ -40,22 +50,35 @@ export class WriteQueue {
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
+    const started = performance.now();
+    this.lastCommitAt = started;
     const failures = new Map<QueuedWrite, Error>();
     const results = new Map<QueuedWrite, unknown>();
+    let storageFailure: StorageProblem | undefined;
     try {
       this.db.transaction(() => {
         for (const item of batch) {
           try {
             results.set(item, this.db.transaction(item.write)());
           } catch (error) {
-            failures.set(item, error as Error);
+            const problem = storageProblemOf(error);
+            storageFailure ??= problem;
+            failures.set(item, problem ? new StorageUnavailableError(problem, error as Error) : (error as Error));
+            // SQLite may roll back the whole transaction on a full disk or I/O error; then nothing of this batch
+            // is stored, and the writes after it must not run outside the transaction.
+            if (!this.db.inTransaction) throw error;
           }
         }
       })();
     } catch (error) {
-      for (const item of batch) item.reject(error as Error);
+      const problem = storageProblemOf(error);
+      const failure = problem ? new StorageUnavailableError(problem, error as Error) : (error as Error);
+      this.setHealth(problem ?? storageFailure);
+      for (const item of batch) item.reject(failure);
       return;
     }
+    this.setHealth(storageFailure);
+    this.batchListener?.(batch.length, (performance.now() - started) / 1000);
     for (const item of batch) {
       const failure = failures.get(item);
       if (failure) item.reject(failure);
@@ -63,12 +86,42 @@ export class WriteQueue {
     }
   }
 
+  /** Whether writes currently reach the disk. */
+  health(): StorageHealth {
+    return this.state;
+  }
+
+  /** Called when writes start failing for a storage problem, and when they succeed again. */
+  onHealthChange(listener: (health: StorageHealth) => void): void {
+    this.healthListener = listener;
+  }
+
+  /** Called after each committed batch with its number of writes and the seconds it took (for metrics). */
+  onBatch(listener: (size: number, seconds: number) => void): void {
+    this.batchListener = listener;
+  }
+
+  private setHealth(problem: StorageProblem | undefined): void {
+    if (problem === undefined && this.state.ok) return;
+    if (problem !== undefined && this.state.problem === problem) return;
+    this.state = problem === undefined ? { ok: true, problem: null, message: null, since: null } : { ok: false, problem, message: describeProblem(problem), since: new Date().toISOString() };
+    this.healthListener?.(this.state);
+  }
+
+  /**
+   * When idle, a write is committed at the end of the current event-loop turn. Under load, commits are spaced at
+   * least `commitWindowMs` apart so each one carries many writes: every commit costs an fsync and rewrites the
+   * same B-tree pages, so a few milliseconds of waiting buys several times the throughput.
+   */
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => {
+    const wait = this.lastCommitAt + this.commitWindowMs - performance.now();
+    const run = () => {
       this.scheduled = false;
       this.flush();
-    });
+    };
+    if (wait <= 0) setImmediate(run);
+    else setTimeout(run, wait);
   }
 }

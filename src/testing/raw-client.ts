@@ -75,8 +75,29 @@ export class RawClient {
   }
 }
 
+const defaultHeadersByOrigin = new Map<string, Record<string, string>>();
+
+/**
+ * Headers the helpers below send to `origin` unless the call sets them itself: `startTestServer` registers
+ * its admin API token here, so tests call the API signed in without saying so. `undefined` removes them.
+ */
+export function setDefaultHeaders(origin: string, headers: Record<string, string> | undefined): void {
+  const key = new URL(origin).origin;
+  if (headers) defaultHeadersByOrigin.set(key, headers);
+  else defaultHeadersByOrigin.delete(key);
+}
+
+/** `init` with the default headers for `url` added under its own. */
+export function withDefaultHeaders(url: string, init: RequestInit = {}): RequestInit {
+  const defaults = defaultHeadersByOrigin.get(new URL(url).origin);
+  if (!defaults) return init;
+  const headers = new Headers(init.headers);
+  for (const [name, value] of Object.entries(defaults)) if (!headers.has(name)) headers.set(name, value);
+  return { ...init, headers };
+}
+
 export async function getJson(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
-  const res = await fetch(url, init);
+  const res = await fetch(url, withDefaultHeaders(url, init));
   return { status: res.status, body: await res.json() };
 }
 

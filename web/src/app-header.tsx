@@ -1,3 +1,4 @@
+import { AccountMenu } from './account-menu.tsx';
 import { ConnectionIndicator } from './connection-indicator.tsx';
 import type { StreamState } from './live-events.ts';
 
@@ -13,7 +14,10 @@ export function AppHeader({ stream }: { stream: StreamState }) {
           <h1 class="brand__name">Ampyard</h1>
           <span class="brand__tagline">Depot charging</span>
         </div>
-        <ConnectionIndicator state={stream} />
+        <div class="topbar__end">
+          <ConnectionIndicator state={stream} />
+          <AccountMenu />
+        </div>
       </div>
     </header>
   );

@@ -9,7 +9,17 @@ export function settingsRoutes(services: Services): Hono {
   app.get('/', (c) => c.json(services.siteSettings.get()));
   app.patch('/', async (c) => {
     const changes = checkParams<Partial<SiteSettings>>(
-      { type: 'object', properties: { freeVend: { type: 'boolean' }, remoteStartTimeoutSeconds: { type: 'integer', minimum: 10, maximum: 3600 } }, additionalProperties: false },
+      {
+        type: 'object',
+        properties: {
+          freeVend: { type: 'boolean' },
+          remoteStartTimeoutSeconds: { type: 'integer', minimum: 1, maximum: 3600 },
+          acceptUnknownStations: { type: 'boolean' },
+          siteName: { type: 'string', minLength: 1, maxLength: 100 },
+          gridLimitA: { type: 'number', exclusiveMinimum: 0, maximum: 100_000 },
+        },
+        additionalProperties: false,
+      },
       await jsonBody(c),
     );
     return c.json(await services.siteSettings.update(changes));

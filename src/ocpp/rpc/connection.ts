@@ -140,7 +140,14 @@ export class RpcConnection {
   }
 
   private enqueueIncoming(frame: Extract<Frame, { type: 'call' | 'send' }>): void {
-    this.incomingChain = this.incomingChain.then(() => this.answerIncoming(frame));
+    // Whatever goes wrong with one message, it is answered and the next ones still are (a rejected chain would
+    // silence the connection and, unhandled, end the process).
+    this.incomingChain = this.incomingChain.then(() =>
+      this.answerIncoming(frame).catch((error: unknown) => {
+        this.options.log.error('could not process an incoming message', { action: frame.action, error: (error as Error)?.stack ?? String(error) });
+        if (frame.type === 'call') this.sendError(frame.id, new RpcError('InternalError', 'the CSMS could not process this message'), frame.action);
+      }),
+    );
   }
 
   private async answerIncoming(frame: Extract<Frame, { type: 'call' | 'send' }>): Promise<void> {

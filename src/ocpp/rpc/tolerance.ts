@@ -40,7 +40,12 @@ export function tolerate(
   validate: (payload: Payload) => SchemaFailure | undefined,
   firstFailure: SchemaFailure,
 ): { payload: Payload; repairs: string[] } | undefined {
-  const copy = structuredClone(payload);
+  let copy: Payload;
+  try {
+    copy = structuredClone(payload);
+  } catch {
+    return undefined; // e.g. nested too deep to copy: not a charger's honest mistake
+  }
   const repairs: string[] = [];
   let failure: SchemaFailure | undefined = firstFailure;
   for (let i = 0; failure && i < 50; i++) {

@@ -8,7 +8,12 @@ import { RpcConnection } from '../rpc/connection.ts';
 import type { SchemaRegistry } from '../rpc/schemas.ts';
 import type { SessionRegistry, StationSession } from '../sessions.ts';
 import type { OcppVersion } from '../versions.ts';
+import { receiveSend } from '../v2/ocpp21.ts';
+import { redactSecrets } from '../redact.ts';
+import { readCredentials } from './credentials.ts';
 import { readHandshake } from './handshake.ts';
+import type { HandshakeLimiter } from './handshake-limiter.ts';
+import { MessageRate } from './message-rate.ts';
 
 export interface OcppServerOptions {
   schemas: SchemaRegistry;
@@ -19,15 +24,22 @@ export interface OcppServerOptions {
   callTimeoutMs: number;
   keepaliveMs: number;
   maxMessageBytes: number;
+  /** Messages a station may send per minute (bursts up to as many); beyond that it is disconnected. */
+  maxMessagesPerMinute: number;
+  limiter: HandshakeLimiter;
+  /** The charger's address (the listeners know it for connections they hand on); default: the socket's peer. */
+  remoteAddressOf?: (request: IncomingMessage) => string | null;
   log: Logger;
 }
 
 /** websocket close codes used when we end a station's connection. */
 export const CloseCode = { normal: 1000, goingAway: 1001, policy: 1008 } as const;
 
-function rejectUpgrade(socket: Duplex, status: number, reason: string): void {
-  const statusText = status === 400 ? 'Bad Request' : status === 401 ? 'Unauthorized' : 'Error';
-  socket.end(`HTTP/1.1 ${status} ${statusText}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
+const statusTexts: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable' };
+
+function rejectUpgrade(socket: Duplex, status: number, reason: string, headers: Record<string, string> = {}): void {
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  socket.end(`HTTP/1.1 ${status} ${statusTexts[status] ?? 'Error'}\r\nConnection: close\r\n${extra}Content-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(reason)}\r\n\r\n${reason}`);
 }
 
 /**
@@ -56,7 +68,9 @@ export class OcppServer {
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const log = this.options.log;
-    const remoteAddress = request.socket.remoteAddress ?? null;
+    const remoteAddress = this.options.remoteAddressOf ? this.options.remoteAddressOf(request) : (request.socket.remoteAddress ?? null);
+    const ignoreErrors = () => undefined;
+    socket.on('error', ignoreErrors);
     if (!this.accepting) return rejectUpgrade(socket, 503, 'shutting down');
     const handshake = readHandshake(request);
     if (!handshake.ok) {
@@ -64,12 +78,57 @@ export class OcppServer {
       return rejectUpgrade(socket, handshake.status, handshake.reason);
     }
     (request as IncomingMessage & { ocppSubprotocol?: string }).ocppSubprotocol = handshake.subprotocol;
-    this.wss.handleUpgrade(request, socket, head, (ws) => {
-      this.attach(ws, handshake.stationId, handshake.version, remoteAddress).catch((error) => {
-        log.error('could not set up station session', { station: handshake.stationId, error });
-        ws.terminate();
+    const { stationId } = handshake;
+    const { security, securityEvents } = this.options.services;
+    const { limiter } = this.options;
+    const address = remoteAddress ?? 'unknown';
+
+    const limited = limiter.check(address, stationId, security.lastAddress(stationId));
+    if (limited) {
+      if (limited.firstRefusal) {
+        log.warn('charger connections refused for a while after repeated failed authentication', { station: stationId, remote: remoteAddress, by: limited.by });
+        void securityEvents.own('HandshakeRateLimited', { stationId, techInfo: `too many failed authentications ${limited.by === 'address' ? `from ${address}` : `for this station id (latest from ${address})`}; refused for ${limited.retryAfterSeconds} s` });
+      }
+      return rejectUpgrade(socket, 429, 'too many failed authentication attempts; try again later', { 'Retry-After': String(limited.retryAfterSeconds) });
+    }
+
+    const refuse = (eventType: string, reason: string) => {
+      limiter.failed(address, stationId);
+      log.warn('charger authentication failed', { station: stationId, remote: remoteAddress, reason });
+      void securityEvents.own(eventType, { stationId, techInfo: `${reason} (from ${address})` });
+      rejectUpgrade(socket, 401, reason, { 'WWW-Authenticate': 'Basic realm="OCPP", charset="UTF-8"' });
+    };
+    const reading = readCredentials(request, stationId, remoteAddress);
+    if (!reading.ok) return refuse('FailedStationAuthentication', reading.reason);
+
+    // Authentication is asynchronous (scrypt); the charger may give up meanwhile. Until ws takes the socket over,
+    // its errors (a reset while we answer 401) are ours to catch: Node's HTTP server stops listening on upgrades.
+    let gone = false;
+    const onGone = () => (gone = true);
+    socket.on('error', onGone);
+    socket.once('close', onGone);
+    security
+      .authenticate(reading.credentials)
+      .then((decision) => {
+        if (gone || socket.destroyed) return;
+        if (!this.accepting) return rejectUpgrade(socket, 503, 'shutting down');
+        if (!decision.ok) return refuse(decision.eventType, decision.reason);
+        limiter.succeeded(stationId);
+        socket.off('error', onGone);
+        socket.off('error', ignoreErrors);
+        socket.off('close', onGone);
+        // Only now may this connection replace a session the station already has (see attach).
+        this.wss.handleUpgrade(request, socket, head, (ws) => {
+          this.attach(ws, stationId, handshake.version, remoteAddress).catch((error) => {
+            log.error('could not set up station session', { station: stationId, error });
+            ws.terminate();
+          });
+        });
+      })
+      .catch((error: Error) => {
+        log.error('could not authenticate a charger', { station: stationId, error: error.message });
+        if (!socket.destroyed) rejectUpgrade(socket, 500, 'internal error');
       });
-    });
   }
 
   private async attach(ws: WebSocket, stationId: string, version: OcppVersion, remoteAddress: string | null): Promise<void> {
@@ -77,14 +136,18 @@ export class OcppServer {
     const { stations, messageLog, warnings } = services;
     const log = this.options.log.child({ station: stationId });
     const repaired = new Set<string>();
+    const observe = services.metrics.ocpp.observer();
     const rpc = new RpcConnection({ send: (text) => ws.send(text) }, {
       version,
       schemas,
       callTimeoutMs: this.options.callTimeoutMs,
       log,
       handleCall: createDispatcher({ stationId, version, services, settings: this.options.settings, log }, this.options.handlers(version)),
-      handleSend: (action) => log.info('OCPP 2.1 SEND message received', { action }),
-      onFrame: (frame) => messageLog.append({ stationId, at: new Date().toISOString(), ...frame }),
+      handleSend: (action, payload) => receiveSend(services, stationId, action, payload, log),
+      onFrame: (frame) => {
+        observe(frame);
+        messageLog.append({ stationId, at: new Date().toISOString(), ...frame, payload: redactSecrets(frame.payload) });
+      },
       onRepair: (action, repairs) => {
         // Logged once per action and connection: a quirky charger repeats the same quirk on every message.
         if (repaired.has(action)) return;
@@ -98,8 +161,19 @@ export class OcppServer {
     // Frames that arrive before the session is fully registered are kept in order.
     const early: Array<() => void> = [];
     let ready = false;
+    const rate = new MessageRate(this.options.maxMessagesPerMinute);
+    let flooding = false;
     ws.on('message', (data, isBinary) => {
       session.alive = true;
+      if (flooding) return;
+      if (!rate.take()) {
+        flooding = true;
+        log.warn('station exceeded the message rate; disconnecting it', { perMinute: this.options.maxMessagesPerMinute });
+        void services.securityEvents.own('MessageRateExceeded', { stationId, techInfo: `more than ${this.options.maxMessagesPerMinute} messages a minute; disconnected` });
+        ws.close(CloseCode.policy, 'message rate exceeded');
+        setTimeout(() => ws.terminate(), 2000).unref();
+        return;
+      }
       const deliver = () => (isBinary ? rpc.receiveBinary() : rpc.receive(data.toString()));
       if (ready) deliver();
       else early.push(deliver);

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { getJson, postJson } from '../../testing/raw-client.ts';
+import { getJson, postJson, withDefaultHeaders } from '../../testing/raw-client.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { strictStation } from '../../testing/strict-station.ts';
 
 const iso = (msAgo = 0) => new Date(Date.now() - msAgo).toISOString();
-const patch = (url: string, body: unknown) => fetch(url, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }).then(async (r) => ({ status: r.status, body: await r.json() }));
+const patch = (url: string, body: unknown) => fetch(url, withDefaultHeaders(url, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).then(async (r) => ({ status: r.status, body: await r.json() }));
 
 describe('OCPP 1.6 transactions (strict ocpp-rpc station)', () => {
   let server: TestServer;

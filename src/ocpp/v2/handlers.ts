@@ -1,52 +1,30 @@
-import type { ConnectorStatus } from '../../domain/station.ts';
-import { bootResponseFields, type HandlerTable } from '../dispatcher.ts';
-import { text } from '../payload.ts';
-import { normalizeTimestamp } from '../time.ts';
+import type { HandlerTable } from '../dispatcher.ts';
+import { v2DataTransfer } from './data-transfer.ts';
+import { v2DeviceModel } from './device-model.ts';
+import { v2Diagnostics } from './diagnostics.ts';
+import { v2DisplayMessages } from './display-messages.ts';
+import { v2Firmware } from './firmware.ts';
+import { v2Iso15118 } from './iso15118.ts';
+import { v2Ocpp21 } from './ocpp21.ts';
+import { v2Provisioning } from './provisioning.ts';
+import { v2Reservations } from './reservations.ts';
+import { v2Security } from './security.ts';
+import { v2SmartCharging } from './smart-charging.ts';
+import { v2Transactions } from './transactions.ts';
 
-const statusMap: Record<string, ConnectorStatus> = {
-  Available: 'available',
-  Occupied: 'occupied',
-  Reserved: 'reserved',
-  Unavailable: 'unavailable',
-  Faulted: 'faulted',
-};
-
-
-/** OCPP 2.0.1 and 2.1 (2.1 is a superset for these messages). */
+/** Every OCPP 2.0.1/2.1 message a station may send, by functional block. */
 export const v2Handlers: HandlerTable = {
-  async BootNotification(ctx, p) {
-    const cs = (p['chargingStation'] ?? {}) as Record<string, unknown>;
-    const modem = (cs['modem'] ?? {}) as Record<string, unknown>;
-    const registration = await ctx.services.stations.booted(
-      ctx.stationId,
-      {
-        vendor: text(cs['vendorName']),
-        model: text(cs['model']),
-        serialNumber: text(cs['serialNumber']),
-        firmwareVersion: text(cs['firmwareVersion']),
-        iccid: text(modem['iccid']),
-        imsi: text(modem['imsi']),
-      },
-      text(p['reason']),
-    );
-    await ctx.services.transactions.reconcileStation(ctx.stationId, 'reconciled-boot', new Date().toISOString());
-    return bootResponseFields(ctx, registration);
-  },
-
-  Heartbeat() {
-    return { currentTime: new Date().toISOString() };
-  },
-
-  async StatusNotification(ctx, p) {
-    await ctx.services.stations.connectorStatus(ctx.stationId, {
-      evseId: p['evseId'] as number,
-      connectorId: p['connectorId'] as number,
-      status: statusMap[p['connectorStatus'] as string] ?? 'unknown',
-      errorCode: null,
-      vendorErrorCode: null,
-      info: null,
-      timestamp: normalizeTimestamp(p['timestamp']),
-    });
-    return {};
-  },
+  // First: a block that handles a 2.1-only message itself replaces the generic "store it" answer.
+  ...v2Ocpp21,
+  ...v2Provisioning,
+  ...v2DeviceModel,
+  ...v2Transactions,
+  ...v2Reservations,
+  ...v2Diagnostics,
+  ...v2DisplayMessages,
+  ...v2DataTransfer,
+  ...v2Security,
+  ...v2Firmware,
+  ...v2SmartCharging,
+  ...v2Iso15118,
 };

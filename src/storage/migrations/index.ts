@@ -1,5 +1,14 @@
 import initial from './001-initial.ts';
 import transactions from './002-transactions.ts';
+import firmware from './003-firmware.ts';
+import security from './004-security.ts';
+import localListReservationsProfiles from './005-local-list-reservations-profiles.ts';
+import deviceModel from './006-device-model.ts';
+import diagnosticsDisplayTariffs from './008-diagnostics-display-tariffs.ts';
+import users from './009-users.ts';
+import stationSecurity from './011-station-security.ts';
+import v2SmartChargingPublishingIso15118 from './012-v2-smart-charging-publishing-iso15118.ts';
+import webhooks from './013-webhooks.ts';
 
 export interface Migration {
   version: number;
@@ -11,4 +20,13 @@ export interface Migration {
 export const migrations: Migration[] = [
   { version: 1, name: 'initial', sql: initial },
   { version: 2, name: 'transactions', sql: transactions },
+  { version: 3, name: 'firmware', sql: firmware },
+  { version: 4, name: 'security', sql: security },
+  { version: 5, name: 'local-list-reservations-profiles', sql: localListReservationsProfiles },
+  { version: 6, name: 'device-model', sql: deviceModel },
+  { version: 8, name: 'diagnostics-display-tariffs', sql: diagnosticsDisplayTariffs },
+  { version: 9, name: 'users', sql: users },
+  { version: 11, name: 'station-security', sql: stationSecurity },
+  { version: 12, name: 'v2-smart-charging-publishing-iso15118', sql: v2SmartChargingPublishingIso15118 },
+  { version: 13, name: 'webhooks', sql: webhooks },
 ];

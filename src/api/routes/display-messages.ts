@@ -1,0 +1,14 @@
+import { Hono } from 'hono';
+import type { Services } from '../../app/services.ts';
+
+/** The display messages of an OCPP 2.x station: set by Ampyard and/or listed by the station. */
+export function displayMessageRoutes(services: Services): Hono {
+  const { stations, displayMessages } = services;
+  const app = new Hono();
+  app.get('/:id/display-messages', (c) => {
+    const id = c.req.param('id');
+    stations.require(id);
+    return c.json(displayMessages.list(id));
+  });
+  return app;
+}

@@ -1,0 +1,290 @@
+import { POWER, type CircuitTree } from './circuits.ts';
+import { circuitLimitOver } from './schedule.ts';
+import type { Demand } from './demand.ts';
+import type { BalancerSettings, PriceSlot, SiteState } from './types.ts';
+
+const FINE_HOURS = 4;
+/** An even plan runs this much faster than the bare average, to finish a little early. */
+const EVEN_SPARE = 1.15;
+/** A plan that waits for cheaper hours plans this much more energy than needed, to finish a little early. */
+const LAZY_SPARE = 1.1;
+
+export interface Plan {
+  /** Average per-phase current the plan puts in the current slot (what the deadline needs now). */
+  nowA: number;
+  /** Energy the plan cannot place before departure. */
+  shortfallKwh: number;
+  projectedReadyAt: number | null;
+  /** Whether now is among the cheapest times before departure, and if not when the cheapest starts. */
+  cheapestNow: boolean;
+  cheaperFrom: number | null;
+  /** Seconds to spare: time to departure minus the time the need takes at full rate. */
+  laxityS: number;
+}
+
+export type PlanMode = 'cheap' | 'even' | 'asap';
+
+export interface PlanInput {
+  /** How the previous plan was made, when recent. */
+  lastMode?: PlanMode;
+  tree: CircuitTree;
+  state: SiteState;
+  settings: BalancerSettings;
+  timeZone: string | undefined;
+  /** What chargers may use now, per constraint, with fixed reservations already taken out. */
+  capacityNow: Float64Array;
+  /** The limits that capacity was computed from (3 per circuit, and the power limit in W). */
+  limitNowA: Float64Array;
+  maxPowerNowW: Float64Array;
+  subtreeLoadA: Float64Array;
+}
+
+function priceAt(prices: PriceSlot[] | undefined, time: number): number {
+  if (!prices) return 0;
+  for (const slot of prices) if (time >= slot.from && time < slot.to) return slot.price;
+  return Infinity;
+}
+
+/**
+ * Places every deadline's remaining energy into time slots before its departure, least laxity first,
+ * cheapest slots first (earliest among equals), within what each circuit can still carry in each slot, so
+ * that two cars on one circuit do not both count on the same cheap hours.
+ */
+export type Plans = Map<Demand, Plan> & { mode?: PlanMode };
+
+export function planDeadlines(demands: Demand[], input: PlanInput, expected: Array<{ demand: Demand; arriveAt: number }> = []): Plans {
+  const { tree, state, settings } = input;
+  const now = state.now;
+  const plans: Plans = new Map<Demand, Plan>();
+  const present = demands.filter((d) => d.fixedA === null && d.needKwh !== null && d.needKwh > 1e-6 && d.departureAt !== null && d.maxA > 0);
+  if (!present.length) return plans;
+  const arrival = new Map<Demand, number>();
+  for (const e of expected) if (e.demand.needKwh && e.demand.departureAt! > e.arriveAt && e.demand.maxA > 0) arrival.set(e.demand, e.arriveAt);
+  const candidates = [...present, ...arrival.keys()];
+
+  const slotMs = settings.slotMinutes * 60_000;
+  const lastDeparture = Math.max(...candidates.map((d) => d.departureAt!));
+  const end = Math.min(lastDeparture, now + settings.horizonHours * 3_600_000);
+  // Fine slots for the next hours, hourly ones after that (far-off detail changes before it matters).
+  const starts: number[] = [now];
+  const fineUntil = now + FINE_HOURS * 3_600_000;
+  for (let t = Math.floor(now / slotMs) * slotMs + slotMs; t < end; t += t < fineUntil ? slotMs : Math.max(slotMs, 3_600_000)) starts.push(t);
+  const slots = starts.length;
+  const slotEnd = (s: number) => (s + 1 < slots ? starts[s + 1]! : Math.max(end, now + 1));
+
+  const K = input.capacityNow.length;
+  const capacity = new Float64Array(slots * K);
+  capacity.set(input.capacityNow, 0);
+  // Loads and fixed reservations are those of now; only the scheduled limits move from slot to slot.
+  for (let s = 1; s < slots; s++) capacity.copyWithin(s * K, 0, K);
+  const overrides = new Map((state.limitOverrides ?? []).map((o) => [o.circuitId, o]));
+  tree.circuits.forEach((circuit, c) => {
+    if (!circuit.schedule?.length) return;
+    const offsetW = (circuit.marginA ?? 0) * 3 * tree.voltageV + (input.subtreeLoadA[c * 3]! + input.subtreeLoadA[c * 3 + 1]! + input.subtreeLoadA[c * 3 + 2]!) * tree.voltageV;
+    for (let s = 1; s < slots; s++) {
+      const limit = circuitLimitOver(circuit, starts[s]!, slotEnd(s) - 1, input.timeZone, overrides.get(circuit.id));
+      for (let p = 0; p < 3; p++) capacity[s * K + c * 4 + p]! += limit.limitA[p]! - input.limitNowA[c * 3 + p]!;
+      const nowW = input.maxPowerNowW[c]!;
+      if (limit.maxPowerW !== nowW) {
+        capacity[s * K + c * 4 + POWER] = Number.isFinite(nowW) ? input.capacityNow[c * 4 + POWER]! - nowW + limit.maxPowerW : limit.maxPowerW - offsetW;
+      }
+    }
+  });
+
+  const price = starts.map((t) => priceAt(state.prices, t));
+  const byTime = starts.map((_, s) => s);
+  const byPrice = [...byTime].sort((a, b) => price[a]! - price[b]! || b - a);
+
+  const kwhPerAs = (d: Demand) => d.outWPerA / 3.6e6;
+  const laxity = new Map(candidates.map((d) => [d, (d.departureAt! - now) / 1000 - d.needKwh! / (d.maxA * kwhPerAs(d))]));
+  // Earliest departure first; a car charging now keeps its place until another leaves a rotation period earlier.
+  const rank = new Map(candidates.map((d) => [d, d.departureAt! - ((d.memory.lastA ?? 0) > 0 ? settings.rotationPeriodS * 1000 : 0)]));
+  candidates.sort((a, b) => b.priority - a.priority || rank.get(a)! - rank.get(b)!);
+
+  const slot = { starts, ends: starts.map((_, s) => slotEnd(s)), K, arrival };
+  // With prices, plan each need as late as it may be in the cheapest hours first; without, spread it evenly over
+  // the time left (a car left for last is the one a later surprise makes late). What must happen now is the
+  // deadline's share and the rest of the capacity is shared fairly. Counting on later hours is a bet that they
+  // stay free, so it only counts on part of their capacity (cars not here yet will want them too). If that does
+  // not fit every deadline, plan as soon as possible instead (earliest deadline first).
+  const reserved = capacity.slice();
+  for (let k = K; k < reserved.length; k++) reserved[k] = reserved[k]! * (1 - settings.futureReserve);
+  // A recent plan that could not wait for cheap hours saves trying that again for a while.
+  let placed = state.prices && input.lastMode !== 'even' && input.lastMode !== 'asap' ? placeAll(candidates, byPrice, reserved, slot, kwhPerAs, LAZY_SPARE) : null;
+  let mode: PlanMode = 'cheap';
+  if (!placed || placed.rejected > 0) {
+    placed = placeEvenly(candidates, capacity.slice(), slot, kwhPerAs, now);
+    mode = 'even';
+  }
+  if (placed.rejected > 0) {
+    placed = placeAll(candidates, byTime, capacity, slot, kwhPerAs);
+    mode = 'asap';
+  }
+  plans.mode = mode;
+
+  for (const d of present) {
+    const p = placed.byDemand.get(d)!;
+    let cheapest = Infinity;
+    let cheapestFrom: number | null = null;
+    for (const s of byTime) {
+      if (starts[s]! >= d.departureAt!) break;
+      if (price[s]! < cheapest - settings.priceEpsilon) {
+        cheapest = price[s]!;
+        cheapestFrom = starts[s]!;
+      }
+    }
+    const cheapestNow = price[0]! <= cheapest + settings.priceEpsilon;
+    plans.set(d, {
+      nowA: p.nowA,
+      shortfallKwh: p.shortfallKwh,
+      projectedReadyAt: p.shortfallKwh > 0 || p.ready === -Infinity ? null : Math.ceil(p.ready),
+      cheapestNow,
+      cheaperFrom: cheapestNow ? null : cheapestFrom,
+      laxityS: laxity.get(d)!,
+    });
+  }
+  return plans;
+}
+
+interface Placement {
+  nowA: number;
+  shortfallKwh: number;
+  ready: number;
+  /** Slot and per-phase current taken in it, flat: slot, amps, slot, amps… */
+  taken: number[];
+}
+
+function unplace(d: Demand, p: Placement, capacity: Float64Array, K: number) {
+  const { taken } = p;
+  for (let i = 0; i < taken.length; i += 2) {
+    const base = taken[i]! * K;
+    const amps = taken[i + 1]!;
+    for (let j = 0; j < d.constraints.length; j++) capacity[base + d.constraints[j]!]! += amps * d.coefs[j]!;
+  }
+}
+
+interface Slots {
+  starts: number[];
+  ends: number[];
+  K: number;
+  /** Vehicles expected later, and when they arrive. */
+  arrival: Map<Demand, number>;
+}
+
+/**
+ * Places each car's need in `order` of slots, in the given order of cars; a car whose need does not fit gives
+ * its capacity back (so it cannot make others late too) and, once every car that fits is placed, gets what is
+ * left as soon as possible (it is at risk either way).
+ */
+function placeAll(cars: Demand[], order: number[], capacity: Float64Array, slots: Slots, kwhPerAs: (d: Demand) => number, spare = 1) {
+  const byDemand = new Map<Demand, Placement>();
+  const late: Demand[] = [];
+  // Placed cars, biggest need first, for the swap below.
+  const biggestFirst: Demand[] = [];
+  const insert = (d: Demand) => {
+    let lo = 0;
+    let hi = biggestFirst.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (biggestFirst[mid]!.needKwh! >= d.needKwh!) lo = mid + 1;
+      else hi = mid;
+    }
+    biggestFirst.splice(lo, 0, d);
+  };
+  for (const d of cars) {
+    const p = place(d, order, capacity, slots, kwhPerAs(d), true, Infinity, d.needKwh! * spare);
+    if (p) {
+      byDemand.set(d, p);
+      insert(d);
+      continue;
+    }
+    // As Moore-Hodgson does for one machine: if dropping the biggest need placed so far lets this car make it,
+    // two smaller needs are met instead of one big one.
+    const root = d.constraints[d.constraints.length - 1];
+    const at = biggestFirst.findIndex((q) => q.needKwh! > d.needKwh! && q.constraints[q.constraints.length - 1] === root);
+    const biggest = at >= 0 && biggestFirst[at]!.needKwh! > d.needKwh! ? biggestFirst[at]! : null;
+    if (biggest) {
+      unplace(biggest, byDemand.get(biggest)!, capacity, slots.K);
+      const instead = place(d, order, capacity, slots, kwhPerAs(d), true);
+      if (instead) {
+        byDemand.delete(biggest);
+        biggestFirst.splice(at, 1);
+        byDemand.set(d, instead);
+        insert(d);
+        late.push(biggest);
+        continue;
+      }
+      byDemand.set(biggest, place(biggest, order, capacity, slots, kwhPerAs(biggest), false)!);
+    }
+    late.push(d);
+  }
+  const byTime = slots.starts.map((_, s) => s);
+  for (const d of late) byDemand.set(d, place(d, byTime, capacity, slots, kwhPerAs(d), false)!);
+  return { byDemand, rejected: late.length };
+}
+
+/** Each car first at an even rate over the time it has left (with a little to spare), then the rest as soon as possible. */
+function placeEvenly(cars: Demand[], capacity: Float64Array, slots: Slots, kwhPerAs: (d: Demand) => number, now: number) {
+  const byTime = slots.starts.map((_, s) => s);
+  const byDemand = new Map<Demand, Placement>();
+  for (const d of cars) {
+    const seconds = (d.departureAt! - Math.max(now, slots.arrival.get(d) ?? now)) / 1000;
+    const evenA = seconds > 0 ? (d.needKwh! / (kwhPerAs(d) * seconds)) * EVEN_SPARE : Infinity;
+    byDemand.set(d, place(d, byTime, capacity, slots, kwhPerAs(d), false, evenA)!);
+  }
+  let rejected = 0;
+  for (const d of cars) {
+    const first = byDemand.get(d)!;
+    if (first.shortfallKwh <= 0) continue;
+    const rest = place(d, byTime, capacity, slots, kwhPerAs(d), false, Infinity, first.shortfallKwh)!;
+    byDemand.set(d, { nowA: first.nowA + rest.nowA, shortfallKwh: rest.shortfallKwh, ready: Math.max(first.ready, rest.ready), taken: first.taken.concat(rest.taken) });
+    if (rest.shortfallKwh > 0) rejected++;
+  }
+  return { byDemand, rejected };
+}
+
+function place(d: Demand, order: number[], capacity: Float64Array, { starts, ends, K, arrival }: Slots, rate: number, allOrNothing: boolean, capAmps = Infinity, needKwh = d.needKwh!): Placement | null {
+  const arriveAt = arrival.size ? (arrival.get(d) ?? -Infinity) : -Infinity;
+  const departureAt = d.departureAt!;
+  const constraints = d.constraints;
+  const coefs = d.coefs;
+  const n = constraints.length;
+  let remaining = needKwh;
+  const inTimeOrder = order.length < 2 || order[0]! < order[1]!;
+  let nowA = 0;
+  let ready = -Infinity;
+  const taken: number[] = [];
+  for (let i = 0; i < order.length && remaining > 1e-9; i++) {
+    const s = order[i]!;
+    const from = starts[s]! > arriveAt ? starts[s]! : arriveAt;
+    if (from >= departureAt) {
+      if (inTimeOrder) break;
+      continue;
+    }
+    const end = ends[s]!;
+    const seconds = ((end < departureAt ? end : departureAt) - from) / 1000;
+    if (seconds <= 0) continue;
+    const top = s === 0 ? d.capA : d.maxA;
+    let amps = remaining / (rate * seconds);
+    if (amps > top) amps = top;
+    if (amps > capAmps) amps = capAmps;
+    const base = s * K;
+    for (let j = 0; j < n && amps > 1e-9; j++) {
+      const room = capacity[base + constraints[j]!]! / coefs[j]!;
+      if (room < amps) amps = room;
+    }
+    if (amps <= 1e-9) continue;
+    for (let j = 0; j < n; j++) capacity[base + constraints[j]!]! -= amps * coefs[j]!;
+    taken.push(s, amps);
+    remaining -= amps * rate * seconds;
+    if (s === 0) nowA = amps;
+    const done = from + (seconds * 1000 * amps) / top;
+    if (done > ready) ready = done;
+  }
+  const placement = { nowA, shortfallKwh: remaining > 1e-6 ? remaining : 0, ready, taken };
+  if (remaining > 1e-6 && allOrNothing) {
+    unplace(d, placement, capacity, K);
+    return null;
+  }
+  return placement;
+}

@@ -1,0 +1,161 @@
+import { dirname } from 'node:path';
+import type { Statement } from 'better-sqlite3';
+import { openSqlite, type Db } from './database.ts';
+
+export interface SessionExportFilter {
+  stationIds?: string[];
+  idToken?: string;
+  status?: 'active' | 'ended';
+  /** Sessions that started at or after `from` and before `to`. */
+  from?: string;
+  to?: string;
+}
+
+export interface MeterExportFilter {
+  stationIds?: string[];
+  evseId?: number;
+  transactionId?: number;
+  /** Samples of the sessions of this id token. */
+  idToken?: string;
+  /** Samples taken at or after `from` and before `to`. */
+  from?: string;
+  to?: string;
+}
+
+/** Rows of one export, read as arrays in the order of the SELECT's columns. */
+export interface RowCursor {
+  /** Up to `max` more rows; fewer (possibly none) at the end, after which the cursor is closed. */
+  next(max: number): unknown[][];
+  close(): void;
+  readonly done: boolean;
+}
+
+// Ordered so that SQLite reads in index or table order and sorts nothing before the first row is sent.
+const sessionSelect = `SELECT id, station_id, evse_id, connector_id, station_tx_id, status, started_at, ended_at,
+  CASE WHEN ended_at IS NULL THEN NULL ELSE CAST(ROUND((julianday(ended_at) - julianday(started_at)) * 86400) AS INTEGER) END,
+  id_token, id_token_type, group_id, auth_status, stop_id_token, reservation_id, meter_start_wh, meter_stop_wh, energy_wh,
+  stop_reason, ended_by, offline FROM transactions`;
+
+const meterSelect = `SELECT id, station_id, evse_id, transaction_id, timestamp, measurand, phase, location, context, unit, value,
+  raw_value, raw_unit, signed_data FROM meter_values`;
+
+/**
+ * Streams large exports. Each export reads through its own read-only connection: its one SELECT sees a
+ * consistent snapshot for as long as the download takes (WAL), and the appliance's connection stays free
+ * for chargers' writes between the chunks, while the HTTP client is slow.
+ */
+export class ExportsRepo {
+  private readonly file: string;
+  private readonly dataDir: string;
+
+  constructor(db: Db) {
+    this.file = db.name;
+    this.dataDir = dirname(db.name);
+  }
+
+  sessions(filter: SessionExportFilter): RowCursor {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.stationIds?.length) {
+      where.push(`station_id IN (${filter.stationIds.map(() => '?').join(', ')})`);
+      args.push(...filter.stationIds);
+    }
+    if (filter.idToken !== undefined) {
+      where.push('id_token = ? COLLATE NOCASE');
+      args.push(filter.idToken);
+    }
+    if (filter.status) {
+      where.push('status = ?');
+      args.push(filter.status);
+    }
+    if (filter.from) {
+      where.push('started_at >= ?');
+      args.push(filter.from);
+    }
+    if (filter.to) {
+      where.push('started_at < ?');
+      args.push(filter.to);
+    }
+    return this.open(`${sessionSelect}${clause(where)} ORDER BY started_at, id`, args);
+  }
+
+  meterValues(filter: MeterExportFilter): RowCursor {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (filter.stationIds?.length) {
+      where.push(`station_id IN (${filter.stationIds.map(() => '?').join(', ')})`);
+      args.push(...filter.stationIds);
+    }
+    if (filter.evseId !== undefined) {
+      where.push('evse_id = ?');
+      args.push(filter.evseId);
+    }
+    if (filter.transactionId !== undefined) {
+      where.push('transaction_id = ?');
+      args.push(filter.transactionId);
+    }
+    if (filter.idToken !== undefined) {
+      where.push('transaction_id IN (SELECT id FROM transactions WHERE id_token = ? COLLATE NOCASE)');
+      args.push(filter.idToken);
+    }
+    if (filter.from) {
+      where.push('timestamp >= ?');
+      args.push(filter.from);
+    }
+    if (filter.to) {
+      where.push('timestamp < ?');
+      args.push(filter.to);
+    }
+    // By station, EVSE and time when stations are named (their index gives that order); otherwise in storage
+    // order, by id: one sequential pass over the table, several times faster than visiting it in index order.
+    const order = filter.stationIds?.length ? 'station_id, evse_id, timestamp, id' : 'id';
+    return this.open(`${meterSelect}${clause(where)} ORDER BY ${order}`, args);
+  }
+
+  private open(sql: string, args: unknown[]): RowCursor {
+    const db = openSqlite(this.file, this.dataDir, { readonly: true, fileMustExist: true });
+    let rows: IterableIterator<unknown[]>;
+    try {
+      db.pragma('busy_timeout = 5000');
+      rows = (db.prepare(sql) as Statement<unknown[], unknown[]>).raw(true).iterate(...args);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+    let done = false;
+    const close = () => {
+      if (!db.open) return;
+      done = true;
+      rows.return?.();
+      db.close();
+    };
+    return {
+      get done() {
+        return done;
+      },
+      next(max) {
+        const chunk: unknown[][] = [];
+        if (done) return chunk;
+        try {
+          while (chunk.length < max) {
+            const step = rows.next();
+            if (step.done) {
+              close();
+              break;
+            }
+            chunk.push(step.value);
+          }
+        } catch (error) {
+          close();
+          throw error;
+        }
+        return chunk;
+      },
+      close,
+    };
+  }
+}
+
+function clause(where: string[]): string {
+  return where.length ? ` WHERE ${where.join(' AND ')}` : '';
+}
