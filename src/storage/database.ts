@@ -38,8 +38,8 @@ export function prepareDataDir(dataDir: string): void {
 }
 
 /**
- * Opens (creating if needed) the appliance database: WAL journal, full fsync on commit so that what we
- * acknowledge to a charger survives a power cut (commits are grouped by the write queue to keep this cheap),
+ * Opens (creating if needed) the appliance database: WAL journal; what we acknowledge to a charger survives a
+ * power cut because the write queue fsyncs the WAL before it settles a write (off the event loop, per group commit),
  * foreign keys on, and every migration applied.
  */
 export function openDatabase(dataDir: string): Db {
@@ -53,7 +53,8 @@ export function openDatabase(dataDir: string): Db {
   }
   try {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    // NORMAL: COMMIT does not fsync; the write queue fsyncs the WAL off the event loop before it acknowledges.
+    db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     migrate(db);

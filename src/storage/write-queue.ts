@@ -1,3 +1,4 @@
+import { open, type FileHandle } from 'node:fs/promises';
 import type { Db } from './database.ts';
 import { StorageUnavailableError, describeProblem, storageProblemOf, type StorageHealth, type StorageProblem } from './storage-health.ts';
 
@@ -8,8 +9,8 @@ interface QueuedWrite {
 }
 
 /**
- * Group commit: writes queued during one turn of the event loop are committed together in one transaction
- * (one fsync), and each caller's promise settles only once its write is durable. A caller acknowledges a
+ * Group commit: writes queued together are committed in one transaction (one fsync of the WAL, done off the
+ * event loop), and each caller's promise settles only once its write is durable. A caller acknowledges a
  * charger's message only after that, so nothing acknowledged is lost on kill -9 or power loss.
  * Each write runs in its own savepoint, so one failing write does not undo the others in its batch.
  * When the storage itself fails (full disk, read-only, I/O error) writes are rejected with
@@ -27,10 +28,14 @@ export class WriteQueue {
   private readonly commitWindowMs: number;
   private lastCommitAt = -Infinity;
 
-  constructor(db: Db, maxBatch = 2000, commitWindowMs = 5) {
+  private readonly walFile: string | undefined;
+
+  /** `durableWal`: fsync the WAL after each commit before settling (for databases opened with synchronous=NORMAL). */
+  constructor(db: Db, maxBatch = 2000, commitWindowMs = 5, durableWal = !db.memory && db.pragma('synchronous', { simple: true }) === 1) {
     this.db = db;
     this.maxBatch = maxBatch;
     this.commitWindowMs = commitWindowMs;
+    this.walFile = durableWal ? `${db.name}-wal` : undefined;
   }
 
   /**
@@ -77,12 +82,34 @@ export class WriteQueue {
       for (const item of batch) item.reject(failure);
       return;
     }
-    this.setHealth(storageFailure);
     this.batchListener?.(batch.length, (performance.now() - started) / 1000);
-    for (const item of batch) {
-      const failure = failures.get(item);
-      if (failure) item.reject(failure);
-      else item.resolve(results.get(item));
+    const settle = (syncError?: Error) => {
+      const syncProblem = syncError ? (storageProblemOf(syncError) ?? 'io_error') : undefined;
+      this.setHealth(syncProblem ?? storageFailure);
+      for (const item of batch) {
+        const failure = syncError ? new StorageUnavailableError(syncProblem!, syncError) : failures.get(item);
+        if (failure) item.reject(failure);
+        else item.resolve(results.get(item));
+      }
+    };
+    if (!this.walFile) return settle();
+    this.syncWal().then(() => settle(), (error: Error) => settle(error));
+  }
+
+  /**
+   * The commit is durable once the WAL is on disk. SQLite runs with synchronous=NORMAL (no fsync inside COMMIT),
+   * and the WAL is fsynced here on the thread pool instead, so a slow disk holds back only the callers of this
+   * batch, never the event loop. A WAL that is gone was checkpointed into the database, which SQLite synced.
+   */
+  private async syncWal(): Promise<void> {
+    let handle: FileHandle | undefined;
+    try {
+      handle = await open(this.walFile!, 'r+');
+      await handle.sync();
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    } finally {
+      await handle?.close();
     }
   }
 
