@@ -42,6 +42,12 @@ export function createHttpApp(services: Services): Hono {
    */
   const requireAccess: MiddlewareHandler = accessControl(services);
   api.use('*', requireAccess);
+  // Read-your-writes: whatever is queued (a security event recorded a moment ago, a status just received) is
+  // committed before a read is served. Durability is the write queue's business; this only orders the commit.
+  api.use('*', async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD') services.writes.flush();
+    await next();
+  });
   api.get('/health', (c) =>
     c.json({
       status: services.writes.health().ok ? 'ok' : 'degraded',

@@ -14,7 +14,7 @@ const version = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.jso
 
 function run(args: string[], options: { cwd?: string; env?: Record<string, string> } = {}) {
   // No fixed TLS port (default 8443): test runs in parallel would fight over it.
-  return spawnSync(process.execPath, [main, ...args], { cwd: options.cwd, env: { ...process.env, AMPYARD_TLS_PORT: '0', ...options.env }, encoding: 'utf8', timeout: 20_000 });
+  return spawnSync(process.execPath, [main, ...args], { cwd: options.cwd, env: { ...process.env, AMPYARD_TLS_PORT: '0', ...options.env }, encoding: 'utf8', timeout: 60_000 });
 }
 
 describe('command line and configuration', () => {
@@ -82,8 +82,12 @@ describe('the ampyard process', () => {
     const blocker = createServer().listen(0, '127.0.0.1');
     await new Promise((r) => blocker.once('listening', r));
     const port = (blocker.address() as { port: number }).port;
-    oneLine(run(['--port', String(port), '--host', '127.0.0.1', '--data-dir', join(dir, 'd1')]), 1, new RegExp(`port ${port} on 127.0.0.1 is already in use`));
-    blocker.close();
+    try {
+      oneLine(run(['--port', String(port), '--host', '127.0.0.1', '--data-dir', join(dir, 'd1')]), 1, new RegExp(`port ${port} on 127.0.0.1 is already in use`));
+    } finally {
+      // Closed whatever the assertion says, or the listening socket keeps this test file from ever exiting.
+      blocker.close();
+    }
 
     writeFileSync(join(dir, 'a-file'), 'not a folder');
     oneLine(run(['--port', '0', '--data-dir', join(dir, 'a-file', 'data')]), 1, /cannot use data directory .*a-file\/data \(ENOTDIR\)/);
