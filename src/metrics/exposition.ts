@@ -38,7 +38,7 @@ export function metricsRenderer(services: Services): () => string {
     text.single('ampyard_storage_writable', 'gauge', '1 while database writes succeed, 0 while the storage fails (disk full, read-only, I/O error)', services.writes.health().ok ? 1 : 0);
     text.family('ampyard_write_batch_size', 'histogram', 'Writes committed together per group commit of the write queue');
     metrics.writeBatchSize.write(text, 'ampyard_write_batch_size');
-    text.family('ampyard_write_batch_seconds', 'histogram', 'Time per group commit (transaction and fsync)');
+    text.family('ampyard_write_batch_seconds', 'histogram', 'Time per group commit, from its transaction to its writes being durable (WAL fsync)');
     metrics.writeBatchSeconds.write(text, 'ampyard_write_batch_seconds');
 
     text.single('ampyard_webhook_queue_length', 'gauge', 'Webhook deliveries waiting to be sent or retried', services.webhooks.queueLength());

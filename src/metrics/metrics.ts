@@ -10,7 +10,7 @@ export class Metrics {
   readonly ocpp = new OcppMetrics();
   /** Writes per group commit of the write queue. */
   readonly writeBatchSize = new Histogram([1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000]);
-  /** Seconds per group commit (the transaction and its fsync). */
+  /** Seconds per group commit, until its writes are durable. */
   readonly writeBatchSeconds = new Histogram([0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]);
   /** Seconds per load-balancing allocation cycle; exposed only once something has recorded one. */
   readonly allocationCycleSeconds = new Histogram([0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]);

@@ -82,8 +82,8 @@ export class WriteQueue {
       for (const item of batch) item.reject(failure);
       return;
     }
-    this.batchListener?.(batch.length, (performance.now() - started) / 1000);
     const settle = (syncError?: Error) => {
+      this.batchListener?.(batch.length, (performance.now() - started) / 1000);
       const syncProblem = syncError ? (storageProblemOf(syncError) ?? 'io_error') : undefined;
       this.setHealth(syncProblem ?? storageFailure);
       for (const item of batch) {

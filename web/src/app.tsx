@@ -1,33 +1,39 @@
 import { AppHeader } from './app-header.tsx';
-import { ErrorBanner } from './error-banner.tsx';
-import { FleetSummary } from './fleet-summary.tsx';
-import { PendingStations } from './pending-stations.tsx';
-import { StationsTable } from './stations-table.tsx';
+import { DashboardPage } from './dashboard-page.tsx';
+import { IdTokensPage } from './id-tokens-page.tsx';
+import { NavBar } from './nav-bar.tsx';
+import { useRoute } from './router.ts';
+import { SessionDetailPage } from './session-detail-page.tsx';
+import { SessionsPage } from './sessions-page.tsx';
+import { SettingsPage } from './settings-page.tsx';
+import { StationDetailPage } from './station-detail-page.tsx';
+import { StationsPage } from './stations-page.tsx';
 import { useLiveStations } from './use-live-stations.ts';
 
 export function App() {
   const live = useLiveStations();
-  const pending = live.stations.filter((s) => s.registration === 'pending');
-  const known = live.stations.filter((s) => s.registration !== 'pending');
+  const route = useRoute();
+  const [section = 'stations', id] = route.parts;
 
   return (
     <>
       <AppHeader stream={live.stream} />
-      <main class="page">
-        {live.loadError && (
-          <ErrorBanner
-            testId="load-error"
-            title="Could not load stations."
-            message={`${live.loadError} Retrying…`}
-          />
-        )}
-        {live.actionError && (
-          <ErrorBanner testId="action-error" title="Action failed." message={live.actionError} onDismiss={live.dismissActionError} />
-        )}
-        <PendingStations stations={pending} busy={live.busy} onApprove={live.approve} onReject={live.reject} />
-        {known.length > 0 && <FleetSummary stations={known} />}
-        <StationsTable stations={known} loaded={live.loaded} failing={live.loadError !== null} />
-      </main>
+      <NavBar active={section} />
+      {section === 'dashboard' ? (
+        <DashboardPage stations={live.stations} />
+      ) : section === 'stations' && id ? (
+        <StationDetailPage key={id} stationId={id} />
+      ) : section === 'sessions' && id ? (
+        <SessionDetailPage key={id} id={Number(id)} />
+      ) : section === 'sessions' ? (
+        <SessionsPage query={route.query} />
+      ) : section === 'id-tokens' ? (
+        <IdTokensPage />
+      ) : section === 'settings' ? (
+        <SettingsPage />
+      ) : (
+        <StationsPage live={live} />
+      )}
     </>
   );
 }

@@ -36,67 +36,76 @@ export function StationActions({ station, active }: { station: Station; active: 
         {!station.connected && <span class="panel__hint">The station is offline; commands are disabled.</span>}
       </header>
       <div class="actions">
-        <label class="inline-field">
-          EVSE
-          <select value={evseId} onChange={(e) => setEvseId(Number(e.currentTarget.value))} data-testid="action-evse">
-            {(evseIds.length ? evseIds : [1]).map((id) => (
-              <option key={id} value={id}>
-                {id}
-              </option>
-            ))}
-          </select>
-        </label>
-        <form
-          class="actions__group"
-          onSubmit={(e) => {
-            e.preventDefault();
-            void run('Remote start', 'startCharging', { idToken: idToken.trim(), evseId });
-          }}
-        >
-          <input placeholder="ID token" value={idToken} onInput={(e) => setIdToken(e.currentTarget.value)} data-testid="start-id-token" required />
-          <button class="button button--primary" disabled={disabled || idToken.trim() === ''} data-testid="action-start">
-            Start
+        <div class="actions__row">
+          <span class="actions__label">Session</span>
+          <label class="inline-field">
+            EVSE
+            <select value={evseId} onChange={(e) => setEvseId(Number(e.currentTarget.value))} data-testid="action-evse">
+              {(evseIds.length ? evseIds : [1]).map((id) => (
+                <option key={id} value={id}>
+                  {id}
+                </option>
+              ))}
+            </select>
+          </label>
+          <form
+            class="actions__group"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void run('Remote start', 'startCharging', { idToken: idToken.trim(), evseId });
+            }}
+          >
+            <input placeholder="ID token" value={idToken} onInput={(e) => setIdToken(e.currentTarget.value)} data-testid="start-id-token" required />
+            <button class="button button--primary" disabled={disabled || idToken.trim() === ''} data-testid="action-start">
+              Start
+            </button>
+          </form>
+          {active.map((tx) => (
+            <button key={tx.id} class="button button--danger" disabled={disabled} data-testid="action-stop" onClick={() => void run(`Stop session ${tx.id}`, 'stopCharging', { transactionId: tx.id })}>
+              Stop #{tx.id} (EVSE {tx.evseId})
+            </button>
+          ))}
+        </div>
+        <div class="actions__row">
+          <span class="actions__label">EVSE {evseId}</span>
+          <button class="button" disabled={disabled} data-testid="action-unlock" onClick={() => void run('Unlock', 'unlock', { evseId })}>
+            Unlock
           </button>
-        </form>
-        {active.map((tx) => (
-          <button key={tx.id} class="button button--danger" disabled={disabled} data-testid="action-stop" onClick={() => void run(`Stop session ${tx.id}`, 'stopCharging', { transactionId: tx.id })}>
-            Stop session {tx.id} (EVSE {tx.evseId})
+          <button class="button" disabled={disabled} onClick={() => void run('Set operative', 'changeAvailability', { evseId, operative: true })}>
+            Operative
           </button>
-        ))}
-        <button class="button" disabled={disabled} data-testid="action-unlock" onClick={() => void run('Unlock', 'unlock', { evseId })}>
-          Unlock
-        </button>
-        <button class="button" disabled={disabled} onClick={() => void run('Set operative', 'changeAvailability', { evseId, operative: true })}>
-          Operative
-        </button>
-        <button class="button" disabled={disabled} onClick={() => void run('Set inoperative', 'changeAvailability', { evseId, operative: false })}>
-          Inoperative
-        </button>
-        <span class="actions__group">
-          <select value={trigger} onChange={(e) => setTrigger(e.currentTarget.value)} aria-label="Message to trigger">
-            {TRIGGERS.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-          <button class="button" disabled={disabled} onClick={() => void run(`Trigger ${trigger}`, 'trigger', { message: trigger })}>
-            Trigger
+          <button class="button" disabled={disabled} onClick={() => void run('Set inoperative', 'changeAvailability', { evseId, operative: false })}>
+            Inoperative
           </button>
-        </span>
-        <button class="button" disabled={disabled} onClick={() => void run('Clear cache', 'clearCache', {})}>
-          Clear cache
-        </button>
-        <button class="button" disabled={disabled} data-testid="action-reset-soft" onClick={() => void run('Soft reset', 'reset', { type: 'soft' })}>
-          Soft reset
-        </button>
-        <button
-          class="button button--danger"
-          disabled={disabled}
-          onClick={() => {
-            if (confirm(`Hard-reset ${station.id} now? Running sessions are interrupted.`)) void run('Hard reset', 'reset', { type: 'hard' });
-          }}
-        >
-          Hard reset
-        </button>
+        </div>
+        <div class="actions__row">
+          <span class="actions__label">Station</span>
+          <span class="actions__group">
+            <select value={trigger} onChange={(e) => setTrigger(e.currentTarget.value)} aria-label="Message to trigger">
+              {TRIGGERS.map((t) => (
+                <option key={t}>{t}</option>
+              ))}
+            </select>
+            <button class="button" disabled={disabled} onClick={() => void run(`Trigger ${trigger}`, 'trigger', { message: trigger })}>
+              Trigger
+            </button>
+          </span>
+          <button class="button" disabled={disabled} onClick={() => void run('Clear cache', 'clearCache', {})}>
+            Clear cache
+          </button>
+          <button class="button" disabled={disabled} data-testid="action-reset-soft" onClick={() => void run('Soft reset', 'reset', { type: 'soft' })}>
+            Soft reset
+          </button>
+          <button
+            class="button button--danger"
+            disabled={disabled}
+            onClick={() => {
+              if (confirm(`Hard-reset ${station.id} now? Running sessions are interrupted.`)) void run('Hard reset', 'reset', { type: 'hard' });
+            }}
+          >
+            Hard reset
+          </button>
+        </div>
       </div>
       <CommandResultLine result={result} />
     </section>

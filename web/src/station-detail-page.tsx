@@ -9,11 +9,14 @@ import { SessionsTable } from './sessions-table.tsx';
 import { StationActions } from './station-actions.tsx';
 import { StationConfig } from './station-config.tsx';
 import { StationMessages, StationWarnings } from './station-messages.tsx';
+import { forStation, useEventRefresh } from './use-event-refresh.ts';
 import { usePoll } from './use-poll.ts';
 
 export function StationDetailPage({ stationId }: { stationId: string }) {
-  const station = usePoll(() => fetchStation(stationId), [stationId]);
-  const active = usePoll(() => fetchTransactions({ stationId, status: 'active', limit: 20 }), [stationId]);
+  const station = usePoll(() => fetchStation(stationId), [stationId], 10_000);
+  const active = usePoll(() => fetchTransactions({ stationId, status: 'active', limit: 20 }), [stationId], 10_000);
+  useEventRefresh(['station.updated', 'connector.updated'], station.reload, forStation(stationId));
+  useEventRefresh(['transaction.started', 'transaction.updated', 'transaction.ended'], active.reload, forStation(stationId));
   const s = station.data;
 
   return (

@@ -1,6 +1,7 @@
 import { ConnectionBadge } from './connection-badge.tsx';
 import { ConnectorChips } from './connector-chips.tsx';
 import { formatDateTime, ocppEndpointHint } from './format.ts';
+import { href } from './router.ts';
 import type { Station } from './station-types.ts';
 
 export interface StationsTableProps {
@@ -60,7 +61,11 @@ function StationRow({ station }: { station: Station }) {
       class={station.connected ? undefined : 'is-offline'}
     >
       <th scope="row">
-        <div class="station-id">{station.id}</div>
+        <div class="station-id">
+          <a href={href('stations', station.id)} data-testid="station-link">
+            {station.id}
+          </a>
+        </div>
         <div class="station-badges">
           <ConnectionBadge station={station} />
           {station.registration === 'rejected' && (

@@ -4,6 +4,7 @@ import firmware from './003-firmware.ts';
 import security from './004-security.ts';
 import localListReservationsProfiles from './005-local-list-reservations-profiles.ts';
 import deviceModel from './006-device-model.ts';
+import siteModel from './007-site-model.ts';
 import diagnosticsDisplayTariffs from './008-diagnostics-display-tariffs.ts';
 import users from './009-users.ts';
 import stationSecurity from './011-station-security.ts';
@@ -24,6 +25,7 @@ export const migrations: Migration[] = [
   { version: 4, name: 'security', sql: security },
   { version: 5, name: 'local-list-reservations-profiles', sql: localListReservationsProfiles },
   { version: 6, name: 'device-model', sql: deviceModel },
+  { version: 7, name: 'site-model', sql: siteModel },
   { version: 8, name: 'diagnostics-display-tariffs', sql: diagnosticsDisplayTariffs },
   { version: 9, name: 'users', sql: users },
   { version: 11, name: 'station-security', sql: stationSecurity },

@@ -1,0 +1,27 @@
+import type { Db } from './database.ts';
+
+export interface LatestSample {
+  measurand: string;
+  phase: string | null;
+  location: string | null;
+  value: number;
+  timestamp: string;
+}
+
+/** The newest meter values of a running transaction that the load balancer reads: currents per phase, power, SoC. */
+export class LiveReadingsRepo {
+  private readonly s;
+
+  constructor(db: Db) {
+    this.s = {
+      latest: db.prepare(`SELECT measurand, phase, location, value, timestamp FROM meter_values
+        WHERE transaction_id = ? AND value IS NOT NULL AND measurand IN ('Current.Import', 'Power.Active.Import', 'SoC')
+        ORDER BY timestamp DESC, id DESC LIMIT 24`),
+    };
+  }
+
+  /** Up to the 24 newest current, power and SoC samples of a transaction, newest first. */
+  latest(transactionId: number): LatestSample[] {
+    return this.s.latest.all(transactionId) as LatestSample[];
+  }
+}

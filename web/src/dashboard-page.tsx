@@ -1,0 +1,83 @@
+// Site overview: stations by state, site power now, active sessions with live power, active alarms.
+import { fetchAlarms, fetchTransactions } from './domain-api.ts';
+import { formatDateTime } from './format.ts';
+import { FleetSummary } from './fleet-summary.tsx';
+import { request } from './api.ts';
+import { href } from './router.ts';
+import { SessionsTable } from './sessions-table.tsx';
+import type { Station } from './station-types.ts';
+import { formatPower } from './units.ts';
+import { useEventRefresh } from './use-event-refresh.ts';
+import { usePoll } from './use-poll.ts';
+
+interface SiteSettings {
+  siteName: string;
+  gridLimitA: number | null;
+}
+
+export function DashboardPage({ stations }: { stations: Station[] }) {
+  const active = usePoll(() => fetchTransactions({ status: 'active', limit: 200 }), [], 10_000);
+  const alarms = usePoll(() => fetchAlarms(), [], 30_000);
+  useEventRefresh(['transaction.started', 'transaction.updated', 'transaction.ended'], active.reload);
+  useEventRefresh(['alarm.raised', 'alarm.cleared'], alarms.reload);
+  const settings = usePoll(() => request<SiteSettings>('GET', '/settings'), [], 0);
+  const sessions = active.data?.items ?? [];
+  const sitePowerW = sessions.reduce((sum, tx) => sum + (tx.lastPowerW ?? 0), 0);
+  const known = stations.filter((s) => s.registration === 'accepted');
+  const pending = stations.filter((s) => s.registration === 'pending').length;
+
+  return (
+    <main class="page" data-testid="dashboard">
+      <section class="panel">
+        <header class="panel__header">
+          <h2>{settings.data?.siteName || 'Site'}</h2>
+          {pending > 0 && (
+            <a class="panel__hint" href={href('stations')}>
+              {pending} station{pending === 1 ? '' : 's'} awaiting approval
+            </a>
+          )}
+        </header>
+        <dl class="summary">
+          <div class="summary__item summary__item--hero">
+            <dt>Site power now</dt>
+            <dd data-testid="site-power">{active.data ? formatPower(sitePowerW) : '—'}</dd>
+          </div>
+          <div class="summary__item">
+            <dt>Grid limit</dt>
+            <dd>{settings.data?.gridLimitA ? `${settings.data.gridLimitA} A / phase` : 'not set'}</dd>
+          </div>
+          <div class="summary__item">
+            <dt>Active sessions</dt>
+            <dd data-testid="active-sessions-count">{sessions.length}</dd>
+          </div>
+        </dl>
+        <p class="panel__note">Load management: not configured yet — Ampyard does not limit charging power against the grid limit.</p>
+      </section>
+      {known.length > 0 && <FleetSummary stations={known} />}
+      <section class="panel">
+        <header class="panel__header">
+          <h2>Active sessions</h2>
+          <a class="panel__hint" href={href('sessions')}>
+            All sessions
+          </a>
+        </header>
+        {active.data && sessions.length === 0 ? <p class="empty">No vehicle is charging.</p> : <SessionsTable items={sessions} />}
+      </section>
+      <section class={`panel${alarms.data && alarms.data.items.length > 0 ? ' panel--attention' : ''}`} data-testid="alarms">
+        <header class="panel__header">
+          <h2>Active alarms {alarms.data && <span class="count">{alarms.data.items.length}</span>}</h2>
+        </header>
+        {alarms.error && <p class="result result--error">{alarms.error}</p>}
+        {alarms.data && alarms.data.items.length === 0 && <p class="empty">No active alarms.</p>}
+        <ul class="plain-list">
+          {alarms.data?.items.map((a) => (
+            <li key={a.id}>
+              <span class="muted">{formatDateTime(a.timestamp)}</span> <a href={href('stations', a.stationId)}>{a.stationId}</a>{' '}
+              <strong>{[a.component, a.variable].filter(Boolean).join(' / ') || a.trigger}</strong> {a.actualValue} {a.techInfo ?? ''}
+            </li>
+          ))}
+        </ul>
+      </section>
+    </main>
+  );
+}
