@@ -63,7 +63,7 @@ export class TransactionsRepo {
           group_id = COALESCE(@groupId, group_id), auth_status = COALESCE(@authStatus, auth_status), charging_state = COALESCE(@chargingState, charging_state),
           seq_no = COALESCE(@seqNo, seq_no), offline = MAX(offline, @offline), evse_id = COALESCE(@evseId, evse_id),
           connector_id = COALESCE(@connectorId, connector_id), updated_at = @now WHERE id = @id`),
-      insertSample: db.prepare(`INSERT INTO meter_values (station_id, evse_id, transaction_id, timestamp, measurand, phase, location, context,
+      insertSample: db.prepare(`INSERT OR IGNORE INTO meter_values (station_id, evse_id, transaction_id, timestamp, measurand, phase, location, context,
           unit, value, raw_value, raw_unit, signed_data)
         VALUES (@stationId, @evseId, @transactionId, @timestamp, @measurand, @phase, @location, @context, @unit, @value, @rawValue, @rawUnit, @signedData)`),
       registerReadings: db.prepare(`SELECT value FROM meter_values WHERE transaction_id = ? AND measurand = 'Energy.Active.Import.Register'

@@ -173,6 +173,16 @@ describe('OCPP 1.6 transactions (strict ocpp-rpc station)', () => {
     await cp.close();
   });
 
+  it('stores a re-sent MeterValues once (a charger re-sends what it never saw answered)', async () => {
+    const cp = await strictStation(server, 'TX-RESEND', '1.6');
+    const { transactionId }: any = await cp.call('StartTransaction', { connectorId: 1, idTag: 'CARD-OK', meterStart: 0, timestamp: iso(5000) });
+    const values = { connectorId: 1, transactionId, meterValue: [{ timestamp: iso(4000), sampledValue: [{ value: '100' }, { value: '7.5', measurand: 'Current.Import', phase: 'L1' }] }] };
+    await cp.call('MeterValues', values);
+    await cp.call('MeterValues', values);
+    assert.equal((await getJson(api(`/transactions/${transactionId}/meter-values`))).body.items.length, 2);
+    await cp.close();
+  });
+
   it('computes energy across a meter register that drops to 0 and comes back, and keeps signed values raw', async () => {
     const cp = await strictStation(server, 'TX-RESET', '1.6');
     const { transactionId }: any = await cp.call('StartTransaction', { connectorId: 1, idTag: 'CARD-OK', meterStart: 5000, timestamp: iso(4000) });

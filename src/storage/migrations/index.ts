@@ -4,6 +4,7 @@ import firmware from './003-firmware.ts';
 import security from './004-security.ts';
 import localListReservationsProfiles from './005-local-list-reservations-profiles.ts';
 import deviceModel from './006-device-model.ts';
+import meterValueDedup from './010-meter-value-dedup.ts';
 import siteModel from './007-site-model.ts';
 import diagnosticsDisplayTariffs from './008-diagnostics-display-tariffs.ts';
 import users from './009-users.ts';
@@ -28,6 +29,7 @@ export const migrations: Migration[] = [
   { version: 7, name: 'site-model', sql: siteModel },
   { version: 8, name: 'diagnostics-display-tariffs', sql: diagnosticsDisplayTariffs },
   { version: 9, name: 'users', sql: users },
+  { version: 10, name: 'meter-value-dedup', sql: meterValueDedup },
   { version: 11, name: 'station-security', sql: stationSecurity },
   { version: 12, name: 'v2-smart-charging-publishing-iso15118', sql: v2SmartChargingPublishingIso15118 },
   { version: 13, name: 'webhooks', sql: webhooks },
