@@ -1,5 +1,6 @@
 import type { IdToken, IdTokenStatus } from '../domain/id-tokens.ts';
 import type { Db } from './database.ts';
+import { Where, pagedList } from './paged-query.ts';
 
 const columns = `token, type, status, expires_at AS expiresAt, group_id AS groupId, label, source,
   last_used_at AS lastUsedAt, created_at AS createdAt, updated_at AS updatedAt`;
@@ -48,24 +49,12 @@ export class IdTokensRepo {
   }
 
   list(filter: { status?: IdTokenStatus; groupId?: string; search?: string; limit: number; offset: number }): { items: IdToken[]; total: number } {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (filter.status) {
-      where.push('status = ?');
-      args.push(filter.status);
-    }
-    if (filter.groupId) {
-      where.push('group_id = ?');
-      args.push(filter.groupId);
-    }
-    if (filter.search) {
-      where.push("(token LIKE ? ESCAPE '\\' OR label LIKE ? ESCAPE '\\')");
-      const like = `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      args.push(like, like);
-    }
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM id_tokens ${clause}`).get(...args) as { n: number }).n;
-    const items = this.db.prepare(`SELECT ${columns} FROM id_tokens ${clause} ORDER BY token LIMIT ? OFFSET ?`).all(...args, filter.limit, filter.offset) as IdToken[];
-    return { items, total };
+    const like = filter.search ? `%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
+    const where = new Where()
+      .when(filter.status, 'status = ?')
+      .when(filter.groupId, 'group_id = ?')
+      .when(like, "(token LIKE ? ESCAPE '\\' OR label LIKE ? ESCAPE '\\')", like, like);
+    return pagedList<IdToken>(this.db, { from: 'id_tokens', columns, where, orderBy: 'token', limit: filter.limit, offset: filter.offset });
   }
+
 }

@@ -1,5 +1,6 @@
 import type { SecurityEvent, SecurityEventFilter, SecurityEventSource } from '../domain/security-event.ts';
 import type { Db } from './database.ts';
+import { Where, pagedList } from './paged-query.ts';
 
 const columns = `id, station_id AS stationId, source, type, timestamp, tech_info AS techInfo, received_at AS receivedAt`;
 
@@ -37,22 +38,13 @@ export class SecurityEventsRepo {
   }
 
   list(filter: SecurityEventFilter): { items: SecurityEvent[]; total: number } {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    const add = (clause: string, value: unknown) => {
-      where.push(clause);
-      args.push(value);
-    };
-    if (filter.stationId) add('station_id = ?', filter.stationId);
-    if (filter.type) add('type = ?', filter.type);
-    if (filter.source) add('source = ?', filter.source);
-    if (filter.from) add('timestamp >= ?', filter.from);
-    if (filter.to) add('timestamp < ?', filter.to);
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM security_events ${clause}`).get(...args) as { n: number }).n;
-    const items = this.db
-      .prepare(`SELECT ${columns} FROM security_events ${clause} ORDER BY timestamp DESC, id DESC LIMIT ? OFFSET ?`)
-      .all(...args, filter.limit, filter.offset) as SecurityEvent[];
-    return { items, total };
+    const where = new Where()
+      .when(filter.stationId, 'station_id = ?')
+      .when(filter.type, 'type = ?')
+      .when(filter.source, 'source = ?')
+      .when(filter.from, 'timestamp >= ?')
+      .when(filter.to, 'timestamp < ?');
+    return pagedList<SecurityEvent>(this.db, { from: 'security_events', columns, where, orderBy: 'timestamp DESC, id DESC', limit: filter.limit, offset: filter.offset });
   }
+
 }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MeterSample } from '../domain/meter.ts';
 import type { Transaction, TransactionFilter } from '../domain/transaction.ts';
 import type { Db } from './database.ts';
+import { Where, pagedList } from './paged-query.ts';
 
 const columns = `id, station_id AS stationId, evse_id AS evseId, connector_id AS connectorId, station_tx_id AS stationTxId,
   id_token AS idToken, id_token_type AS idTokenType, group_id AS groupId, auth_status AS authStatus,
@@ -155,20 +156,14 @@ export class TransactionsRepo {
   }
 
   list(filter: TransactionFilter): { items: Transaction[]; total: number } {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    const add = (clause: string, value: unknown) => {
-      where.push(clause);
-      args.push(value);
-    };
-    if (filter.stationId) add('station_id = ?', filter.stationId);
-    if (filter.status) add('status = ?', filter.status);
-    if (filter.idToken) add('id_token = ? COLLATE NOCASE', filter.idToken);
-    if (filter.from) add('started_at >= ?', filter.from);
-    if (filter.to) add('started_at < ?', filter.to);
-    const clause = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const total = (this.db.prepare(`SELECT COUNT(*) AS n FROM transactions ${clause}`).get(...args) as { n: number }).n;
-    const rows = this.db.prepare(`SELECT ${columns} FROM transactions ${clause} ORDER BY started_at DESC, id DESC LIMIT ? OFFSET ?`).all(...args, filter.limit, filter.offset) as Row[];
-    return { items: rows.map((r) => toTransaction(r)!), total };
+    const where = new Where()
+      .when(filter.stationId, 'station_id = ?')
+      .when(filter.status, 'status = ?')
+      .when(filter.idToken, 'id_token = ? COLLATE NOCASE')
+      .when(filter.from, 'started_at >= ?')
+      .when(filter.to, 'started_at < ?');
+    const page = pagedList<Row>(this.db, { from: 'transactions', columns, where, orderBy: 'started_at DESC, id DESC', limit: filter.limit, offset: filter.offset });
+    return { items: page.items.map((r) => toTransaction(r)!), total: page.total };
   }
+
 }
