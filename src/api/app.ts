@@ -32,6 +32,7 @@ import { userRoutes } from './routes/users.ts';
 import { exportRoutes } from './routes/exports.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
+import { siteRoutes, stationElectricalRoutes } from './routes/site.ts';
 
 export function createHttpApp(services: Services): Hono {
   const app = new Hono();
@@ -84,6 +85,8 @@ export function createHttpApp(services: Services): Hono {
   api.route('/audit', auditRoutes(services));
   api.route('/webhooks', webhookRoutes(services));
   api.route('/exports', exportRoutes(services));
+  api.route('/site', siteRoutes(services));
+  api.route('/stations', stationElectricalRoutes(services));
   api.notFound((c) => c.json(errorBody('not_found', `no API route ${c.req.method} ${c.req.path}`), 404));
   app.route('/api/v1', api);
   // Stations download firmware and upload logs here, outside the API's access control (token URLs).

@@ -86,6 +86,9 @@ import { Metrics } from '../metrics/metrics.ts';
 import { ExportsRepo } from '../storage/exports-repo.ts';
 import { WebhooksRepo } from '../storage/webhooks-repo.ts';
 import { lockDataDir, type DataDirLock } from '../storage/data-dir-lock.ts';
+import { Balancer } from '../balancer/balancer.ts';
+import { SiteModelService } from '../balancer/site/site-service.ts';
+import { SiteRepo } from '../storage/site-repo.ts';
 
 export interface Appliance {
   config: Config;
@@ -147,7 +150,7 @@ function buildServices(config: Config, db: Db, log: Logger, startedAt: Date, pki
   const certificates = new StationCertificates(new CertificatesRepo(db), writes, events);
   const issuedCertificates = new IssuedCertificatesRepo(db);
   const security = new StationSecurity(new StationSecurityRepo(db), issuedCertificates, writes, securityEvents, { allowProfile0: config.allowProfile0 }, log);
-  const services: Omit<Services, 'commands'> & { commands?: CommandRunner } = {
+  const services: Omit<Services, 'commands' | 'balancer'> & { commands?: CommandRunner; balancer?: Balancer } = {
     db,
     writes,
     events,
@@ -208,6 +211,8 @@ function buildServices(config: Config, db: Db, log: Logger, startedAt: Date, pki
   };
   services.commands = new CommandRunner(services.stations, link, allCommands(services as Services));
   reapplyProfilesOnBoot(services as Services);
+  services.balancer = new Balancer(services as Services, new SiteModelService(new SiteRepo(db), writes, (id) => services.stations.get(id) !== undefined));
+  services.balancer.start();
   startCostUpdates(services as Services);
   return services as Services;
 }
@@ -303,6 +308,7 @@ async function startLocked(config: Config, log: Logger, lock: DataDirLock): Prom
       stopSecurityUpkeep();
       services.reservations.stop();
       services.webhooks.stop();
+      services.balancer.stop();
       services.metrics.close();
       await new Promise((resolve) => setImmediate(resolve));
       stations.flushLastSeen();

@@ -39,6 +39,7 @@ import type { WriteQueue } from '../storage/write-queue.ts';
 import type { ExportService } from '../domain/exports.ts';
 import type { WebhookService } from '../domain/webhooks.ts';
 import type { Metrics } from '../metrics/metrics.ts';
+import type { Balancer } from '../balancer/balancer.ts';
 
 /**
  * Everything the appliance is made of, built once in appliance.ts. OCPP handlers, commands and API routes
@@ -95,4 +96,6 @@ export interface Services {
   exports: ExportService;
   /** Counters and histograms for GET /metrics. */
   metrics: Metrics;
+  /** Local load management: site model, site meters, the driver of the allocation core (src/balancer). */
+  balancer: Balancer;
 }

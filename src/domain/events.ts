@@ -22,6 +22,15 @@ export type DomainEvent =
   | { type: 'charging-profiles.updated'; data: { stationId: string } }
   | { type: 'charging-limit.updated'; data: { stationId: string; evseId: number; source: string; limit: ChargingLimit | null } }
   | { type: 'ev.charging-needs'; data: { stationId: string; evseId: number; needs: EvChargingNeeds | null } }
+  | {
+      type: 'allocation.changed';
+      data: {
+        at: string;
+        evses: Array<{ stationId: string; evseId: number; transactionId: number; currentA: number; limit: number; unit: 'A' | 'W'; binding: string }>;
+        /** Transactions no longer allocated (ended). */
+        ended: number[];
+      };
+    }
   | { type: 'station.job.updated'; data: StationJob }
   | { type: 'station.file.received'; data: StationFile }
   | { type: 'station.firmware.updated'; data: StationFirmwareState }

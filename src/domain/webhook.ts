@@ -56,6 +56,7 @@ export const webhookEventTypes: Record<DomainEvent['type'], string> = {
   'charging-profiles.updated': 'the charging profiles of a station changed',
   'charging-limit.updated': 'a station reported an external charging limit',
   'ev.charging-needs': 'an EV reported its charging needs (ISO 15118)',
+  'allocation.changed': 'the load balancer changed the allocation of charging sessions',
   'station.job.updated': 'a firmware update, log upload or publication job progressed',
   'station.file.received': 'a station uploaded a diagnostics or log file',
   'station.firmware.updated': 'a station reported its firmware status',

@@ -12,7 +12,7 @@ import { FallbackKeeper } from './fallback-keeper.ts';
 import { fallbackShares, type FallbackShare } from './fallback-shares.ts';
 import { liveState, sessionEnergyKwh, type AppliedView, type ManagedSession, type Phantom } from './live-state.ts';
 import { readingOf, type SessionReading } from './measurements.ts';
-import { allocationLevel, allocationProfile, allocationPurpose } from './profiles.ts';
+import { allocationLevel, allocationProfile, allocationPurpose, FALLBACK_STACK_LEVEL } from './profiles.ts';
 import { sameCommand, SessionCommands, weight } from './session-commands.ts';
 import { limitNow } from './external-limits.ts';
 
@@ -60,6 +60,7 @@ export class BalancerDriver {
   private readonly needsBaseline = new Map<string, number>();
   private readonly overdraw = new Map<string, Overdraw>();
   private readonly warned = new Set<string>();
+  private readonly reconnecting = new Map<string, NodeJS.Timeout>();
   private core: { key: string; value: CoreSite; shares: Map<string, FallbackShare> } | undefined;
   private memory: BalancerMemory | undefined;
   private last: LastCycle | undefined;
@@ -105,13 +106,20 @@ export class BalancerDriver {
           if (event.data.registration === 'accepted') this.stationReconnected(event.data.stationId);
           return;
         case 'station.updated':
-          if (event.data.connected && event.data.registration === 'accepted' && !this.fallbackSentSince(event.data.stationId)) this.stationReconnected(event.data.stationId);
-          if (!event.data.connected) this.schedule();
+          if (event.data.connected && event.data.registration === 'accepted' && !this.fallbackSentSince(event.data.id)) this.stationReconnected(event.data.id);
+          if (!event.data.connected) {
+            this.fallback.forget(event.data.id);
+            this.schedule();
+          }
           return;
         default:
       }
     }));
+    let managed = new Set(site.snapshot().stations.map((s) => s.stationId));
     this.unsubscribe.push(site.onChange(() => {
+      const now = new Set(site.snapshot().stations.map((s) => s.stationId));
+      for (const id of managed) if (!now.has(id)) this.released(id);
+      managed = now;
       this.core = undefined;
       this.prices = undefined;
       this.restartTimers();
@@ -128,7 +136,7 @@ export class BalancerDriver {
   stop(): void {
     this.stopped = true;
     for (const off of this.unsubscribe.splice(0)) off();
-    for (const timer of [this.cycleTimer, this.increaseTimer]) clearTimeout(timer);
+    for (const timer of [this.cycleTimer, this.increaseTimer, ...this.reconnecting.values()]) clearTimeout(timer);
     for (const timer of [this.periodic, this.renewal]) clearInterval(timer);
   }
 
@@ -144,6 +152,11 @@ export class BalancerDriver {
   nonCompliant(sessionId: string): { peakA: number; since: number } | undefined {
     const o = this.overdraw.get(sessionId);
     return o?.flagged ? { peakA: o.peakA, since: o.since } : undefined;
+  }
+
+  /** The newest measurement of a session's station. */
+  reading(transactionId: number): SessionReading | undefined {
+    return this.readingOf(transactionId);
   }
 
   fallbackStatus(stationId: string): string {
@@ -240,8 +253,9 @@ export class BalancerDriver {
     const inForce = last.result.evses.flatMap((a) => {
       const cmd = this.commands.get(a.sessionId);
       const known = cmd?.mayDraw(now);
-      // Never told anything (or a pseudo-session of an offline station): what the core reserved for it.
-      const reserved = a.reservedA > a.currentA || !known ? { ...a, currentA: a.reservedA } : undefined;
+      // A draw the core holds against it (measured over its limit, assumed for an unreachable station); a session
+      // never told anything is held at 0 by the fail-safe default profile until its first allocation.
+      const reserved = a.reservedA > a.currentA ? { ...a, currentA: a.reservedA } : undefined;
       const worst = [known, reserved].filter((x): x is EvseAllocation => x !== undefined).sort((x, y) => weight(y) - weight(x))[0];
       return worst ? [worst] : [];
     });
@@ -435,20 +449,37 @@ export class BalancerDriver {
   }
 
   private fallbackSentSince(stationId: string): boolean {
-    return this.fallback.status(stationId) !== 'none';
+    return this.reconnecting.has(stationId) || this.fallback.status(stationId) !== 'none';
   }
 
-  /** A station (re)connected or booted: fail-safe profiles first, then its allocations again. */
+  /**
+   * A station (re)connected or booted: fail-safe profiles first, then its allocations again. A boot restarts the
+   * wait: nothing may be sent before the boot is answered, and the stored profiles re-applied after a boot go first.
+   */
   private stationReconnected(stationId: string): void {
     if (!this.deps.site.station(stationId)) return;
+    clearTimeout(this.reconnecting.get(stationId));
     this.fallback.forget(stationId);
     for (const cmd of this.commands.values()) if (cmd.stationId === stationId) cmd.stale = true;
-    // After the boot answer (and after the stored profiles are re-applied), so ours are the last word.
     const timer = setTimeout(() => {
+      this.reconnecting.delete(stationId);
       this.refreshFallbacks(true, stationId);
       this.schedule();
-    }, 1200);
+    }, RECONNECT_DELAY_MS);
     timer.unref();
+    this.reconnecting.set(stationId, timer);
+  }
+
+  /** A station taken out of the site model: its fail-safe profiles go (else it would be held at its old share). */
+  private released(stationId: string): void {
+    this.fallback.forget(stationId);
+    const { commands, link, log } = this.deps.services;
+    if (!link.isConnected(stationId)) return;
+    for (const purpose of ['stationMax', 'txDefault'] as const) {
+      commands
+        .run(stationId, 'clearChargingProfile', { evseId: 0, purpose, stackLevel: FALLBACK_STACK_LEVEL }, this.timeoutMs())
+        .catch((error: Error) => log.warn('could not clear the fail-safe profile of a station taken out of the site model', { station: stationId, purpose, error: error.message }));
+    }
   }
 
   private sessionEnded(transactionId: number, stationId: string, evseId: number): void {
@@ -544,5 +575,7 @@ export class BalancerDriver {
   }
 }
 
+/** Longer than reapplyProfilesOnBoot's delay, so the driver's profiles are sent after the stored ones. */
+const RECONNECT_DELAY_MS = 1200;
 const PHASE_NAMES = ['L1', 'L2', 'L3'];
 const gridPhases = (rotation: string[]) => rotation.map((p) => PHASE_NAMES.indexOf(p)).map(String);

@@ -149,7 +149,7 @@ function fill(members: Member[], capacity: Float64Array): void {
     for (const m of active) step = Math.min(step, m.share.physicalA - m.share.shareA);
     for (const m of active) m.share.shareA += step;
     for (let k = 0; k < room.length; k++) room[k]! -= step * rate[k]!;
-    const tight = (k: number) => rate[k]! > 0 && room[k]! <= 1e-9 * Math.max(1, capacity[k]!);
+    const tight = (k: number) => rate[k]! > 0 && room[k]! <= 1e-7 * Math.max(1, capacity[k]!);
     active = active.filter((m) => m.share.shareA < m.share.physicalA - 1e-9 && !m.constraints.some(tight));
   }
 }

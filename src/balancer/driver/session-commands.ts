@@ -44,7 +44,8 @@ export class SessionCommands {
 
   sending(allocation: EvseAllocation, reduction: boolean, now: number): number {
     const seq = ++this.lastSeq;
-    this.inFlight.set(seq, { allocation, at: now, seq, reduction });
+    // What the station is told is all it may draw under this command (the core may have reserved more for it).
+    this.inFlight.set(seq, { allocation: { ...allocation, reservedA: allocation.currentA }, at: now, seq, reduction });
     return seq;
   }
 
@@ -86,9 +87,9 @@ export class SessionCommands {
     return worst;
   }
 
-  /** The highest per-phase current the station may be applying now (for the core's worst case). */
+  /** The highest per-phase current the station may have been told and be applying now (for the core's worst case). */
   worstA(now: number): number {
-    return this.mayDraw(now)?.reservedA ?? 0;
+    return this.mayDraw(now)?.currentA ?? 0;
   }
 }
 
