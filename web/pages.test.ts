@@ -107,6 +107,8 @@ describe('admin UI pages in a browser', { skip: existsSync(CHROMIUM_PATH) ? fals
     await page.getByTestId('station-search').fill('voltline');
     await page.locator(`[data-station-id="${STATION}"] [data-testid="station-link"]`).click();
     await page.getByTestId('station-detail').waitFor({ timeout: TIMEOUT_MS });
+    // An admin sees the station's certificate inventory (nothing reported yet).
+    await page.getByText('None reported yet').waitFor({ timeout: TIMEOUT_MS });
 
     // Remote start for the card: the station is asked and its answer is shown.
     station.handle('RemoteStartTransaction', async ({ params }) => {
@@ -209,6 +211,12 @@ describe('admin UI pages in a browser', { skip: existsSync(CHROMIUM_PATH) ? fals
     await listed.locator('a').first().click();
     await page.getByTestId('session-detail').waitFor({ timeout: TIMEOUT_MS });
     await page.getByTestId('power-chart').waitFor({ timeout: TIMEOUT_MS });
+
+    // Settings: the site CA that chargers on TLS profiles must trust can be downloaded from the UI.
+    await page.getByTestId('nav-settings').click();
+    const caHref = await page.getByTestId('ca-download').getAttribute('href');
+    const ca = await page.evaluate(async (href) => (await fetch(href!)).text(), caHref);
+    assert.match(ca, /^-----BEGIN CERTIFICATE-----/);
 
     // The dashboard answers plainly about load management.
     await page.getByTestId('nav-dashboard').click();

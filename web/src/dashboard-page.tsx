@@ -21,6 +21,7 @@ export function DashboardPage({ stations }: { stations: Station[] }) {
   useEventRefresh(['transaction.started', 'transaction.updated', 'transaction.ended'], active.reload);
   useEventRefresh(['alarm.raised', 'alarm.cleared'], alarms.reload);
   const settings = usePoll(() => request<SiteSettings>('GET', '/settings'), [], 0);
+  const circuits = usePoll(() => request<{ items: unknown[] }>('GET', '/site/circuits'), [], 30_000);
   const sessions = active.data?.items ?? [];
   const sitePowerW = sessions.reduce((sum, tx) => sum + (tx.lastPowerW ?? 0), 0);
   const known = stations.filter((s) => s.registration === 'accepted');
@@ -51,7 +52,12 @@ export function DashboardPage({ stations }: { stations: Station[] }) {
             <dd data-testid="active-sessions-count">{sessions.length}</dd>
           </div>
         </dl>
-        <p class="panel__note">Load management: not configured yet — Ampyard does not limit charging power against the grid limit.</p>
+        {circuits.data && circuits.data.items.length === 0 && (
+          <p class="panel__note">Load management: not configured yet — Ampyard does not limit charging power against the grid limit until a circuit is set up (API: /api/v1/site/circuits).</p>
+        )}
+        {circuits.data && circuits.data.items.length > 0 && (
+          <p class="panel__note">Load management: active on {circuits.data.items.length} circuit(s); allocations and their reasons at /api/v1/site/allocations (no page for them yet).</p>
+        )}
       </section>
       {known.length > 0 && <FleetSummary stations={known} />}
       <section class="panel">

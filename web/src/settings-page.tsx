@@ -42,6 +42,23 @@ export function SettingsPage() {
 
   return (
     <main class="page" data-testid="settings-page">
+      <section class="panel" data-testid="charger-security">
+        <header class="panel__header">
+          <h2>Charger security</h2>
+        </header>
+        <p>
+          Chargers that connect over TLS (security profiles 2 and 3) must trust this site's certificate authority. Install it on each
+          charger as its CSMS / Central System root certificate:{' '}
+          <a href="/pki/ca.pem" download="ampyard-site-ca.pem" data-testid="ca-download">
+            site CA (PEM)
+          </a>{' '}
+          or{' '}
+          <a href="/pki/ca.crt" download="ampyard-site-ca.crt">
+            DER
+          </a>
+          . Compare its SHA-256 fingerprint with the one the appliance prints at start.
+        </p>
+      </section>
       <section class="panel">
         <header class="panel__header">
           <h2>Site</h2>

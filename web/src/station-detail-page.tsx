@@ -8,6 +8,7 @@ import { href } from './router.ts';
 import { SessionsTable } from './sessions-table.tsx';
 import { StationActions } from './station-actions.tsx';
 import { StationConfig } from './station-config.tsx';
+import { StationCertificates } from './station-certificates.tsx';
 import { StationMessages, StationWarnings } from './station-messages.tsx';
 import { forStation, useEventRefresh } from './use-event-refresh.ts';
 import { usePoll } from './use-poll.ts';
@@ -55,6 +56,7 @@ export function StationDetailPage({ stationId }: { stationId: string }) {
           </section>
           <StationActions station={s} active={active.data?.items ?? []} />
           <StationWarnings stationId={s.id} />
+          <StationCertificates stationId={s.id} />
           <StationConfig station={s} />
           <StationMessages stationId={s.id} />
         </>
