@@ -25,6 +25,11 @@ export interface BalancerStation {
   allocations(): ProfileCall[];
   /** The fail-safe ones (EVSE 0). */
   fallbacks(): ProfileCall[];
+  /**
+   * The newest fail-safe station-max and TxDefault profiles received, once both have arrived (a send that timed
+   * out under load is retried, so a station may receive more than two fail-safe calls).
+   */
+  failSafe(): [ProfileCall, ProfileCall] | undefined;
   /** The limit of the newest allocation profile sent for an EVSE. */
   lastLimit(evseId?: number): number | undefined;
   startSession(evseId: number, idToken: string): Promise<{ transactionId: number | string }>;
@@ -53,6 +58,13 @@ export async function balancerStation(server: TestServer, id: string, version: O
     answer: () => 'Accepted',
     allocations: () => calls.filter((c) => evseOf(c.params) !== 0),
     fallbacks: () => calls.filter((c) => evseOf(c.params) === 0),
+    failSafe() {
+      const purpose = (c: ProfileCall) => (c.params.csChargingProfiles ?? c.params.chargingProfile).chargingProfilePurpose as string;
+      const fallbacks = calls.filter((c) => evseOf(c.params) === 0);
+      const max = fallbacks.filter((c) => /MaxProfile$/.test(purpose(c))).at(-1);
+      const txDefault = fallbacks.filter((c) => purpose(c) === 'TxDefaultProfile').at(-1);
+      return max && txDefault ? [max, txDefault] : undefined;
+    },
     lastLimit(evseId) {
       const last = station.allocations().filter((c) => evseId === undefined || evseOf(c.params) === evseId).at(-1);
       return last ? scheduleOf(last.params).chargingSchedulePeriod[0].limit : undefined;

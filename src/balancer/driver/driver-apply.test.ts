@@ -36,8 +36,8 @@ describe('load-management driver: fail-safe profiles, allocations, order of chan
     const b = await connect('LB-B', '2.0.1');
 
     // Two stations on 32 A: each may draw 16 A without Ampyard. Full capacity for the 60 s lease, then the share.
-    await eventually(() => a.fallbacks().length === 2 && b.fallbacks().length === 2, 8000, 'fail-safe profiles');
-    const [maxA, defaultA] = a.fallbacks().map((c) => c.params);
+    await eventually(() => a.failSafe() && b.failSafe(), 8000, 'fail-safe profiles');
+    const [maxA, defaultA] = a.failSafe()!.map((c) => c.params);
     const start = maxA.csChargingProfiles.chargingSchedule.startSchedule;
     assert.ok(Math.abs(Date.parse(start) - Date.now()) < 5000);
     assert.deepEqual(maxA, {
@@ -49,7 +49,7 @@ describe('load-management driver: fail-safe profiles, allocations, order of chan
     });
     assert.deepEqual(defaultA.csChargingProfiles.chargingSchedule.chargingSchedulePeriod, [{ startPeriod: 0, limit: 0 }, { startPeriod: 60, limit: 16 }]);
     assert.equal(defaultA.csChargingProfiles.chargingProfilePurpose, 'TxDefaultProfile');
-    const [maxB] = b.fallbacks().map((c) => c.params);
+    const [maxB] = b.failSafe()!.map((c) => c.params);
     assert.deepEqual([maxB.evseId, maxB.chargingProfile.chargingProfilePurpose, maxB.chargingProfile.stackLevel, maxB.chargingProfile.chargingSchedule[0].chargingSchedulePeriod],
       [0, 'ChargingStationMaxProfile', 0, [{ startPeriod: 0, limit: 32 }, { startPeriod: 60, limit: 16 }]]);
 
@@ -116,7 +116,7 @@ describe('load-management driver: fail-safe profiles, allocations, order of chan
     await placeStation(server, 'LB-D', { circuitId: 'grid-2', evses: [AC32] });
     const c = await connect('LB-C', '1.6');
     const d = await connect('LB-D', '1.6');
-    await eventually(() => c.fallbacks().length === 2 && d.fallbacks().length === 2, 8000, 'fail-safe profiles');
+    await eventually(() => c.failSafe() && d.failSafe(), 8000, 'fail-safe profiles');
     await c.startSession(1, 'CARD-C');
     await eventually(() => c.lastLimit(1) === 32, 3000, 'C at 32 A');
 

@@ -32,8 +32,8 @@ describe('load-management driver: quirks, limit drops, non-compliant stations, s
     await sendJson(server, 'POST', '/site/circuits', { id: 'grid-q', limitA: 20 });
     await placeStation(server, 'LB-E', { circuitId: 'grid-q', evses: [AC32], quirks: { stackLevel0Only: true, minCurrentA: 8, noTxProfile: true, unitOnly: 'W' } });
     const e = await connect('LB-E', '1.6');
-    await eventually(() => e.fallbacks().length === 2, 8000, 'fail-safe profiles');
-    const [max, txDefault] = e.fallbacks().map((c) => c.params.csChargingProfiles);
+    await eventually(() => e.failSafe(), 8000, 'fail-safe profiles');
+    const [max, txDefault] = e.failSafe()!.map((c) => c.params.csChargingProfiles);
     // In W the share must hold on one phase (a 1-phase car): 20 A × 230 V; the lease gives 3 × 32 A × 230 V.
     assert.deepEqual([max.stackLevel, max.chargingProfilePurpose, max.chargingSchedule.chargingRateUnit, max.chargingSchedule.chargingSchedulePeriod],
       [0, 'ChargePointMaxProfile', 'W', [{ startPeriod: 0, limit: 22080 }, { startPeriod: 60, limit: 4600 }]]);

@@ -562,7 +562,9 @@ export class BalancerDriver {
     const { cycleSeconds, leaseSeconds } = this.settings();
     this.periodic = setInterval(() => this.schedule(), cycleSeconds * 1000);
     this.periodic.unref();
-    this.renewal = setInterval(() => this.refreshFallbacks(false), Math.max(500, (leaseSeconds * 1000) / 6));
+    // Checked often (it sends only what is due): a fail-safe send that failed or timed out is retried within
+    // seconds, because a station without its fail-safe profile is not protected if Ampyard stops.
+    this.renewal = setInterval(() => this.refreshFallbacks(false), Math.max(500, Math.min(2000, (leaseSeconds * 1000) / 6)));
     this.renewal.unref();
   }
 
