@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { openSqlite, type Db } from './database.ts';
+import { Where } from './paged-query.ts';
 
 export interface SessionExportFilter {
   stationIds?: string[];
@@ -54,62 +55,27 @@ export class ExportsRepo {
   }
 
   sessions(filter: SessionExportFilter): RowCursor {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (filter.stationIds?.length) {
-      where.push(`station_id IN (${filter.stationIds.map(() => '?').join(', ')})`);
-      args.push(...filter.stationIds);
-    }
-    if (filter.idToken !== undefined) {
-      where.push('id_token = ? COLLATE NOCASE');
-      args.push(filter.idToken);
-    }
-    if (filter.status) {
-      where.push('status = ?');
-      args.push(filter.status);
-    }
-    if (filter.from) {
-      where.push('started_at >= ?');
-      args.push(filter.from);
-    }
-    if (filter.to) {
-      where.push('started_at < ?');
-      args.push(filter.to);
-    }
-    return this.open(`${sessionSelect}${clause(where)} ORDER BY started_at, id`, args);
+    const where = new Where()
+      .in('station_id', filter.stationIds)
+      .if(filter.idToken !== undefined, 'id_token = ? COLLATE NOCASE', filter.idToken)
+      .when(filter.status, 'status = ?')
+      .when(filter.from, 'started_at >= ?')
+      .when(filter.to, 'started_at < ?');
+    return this.open(`${sessionSelect} ${where} ORDER BY started_at, id`, where.args);
   }
 
   meterValues(filter: MeterExportFilter): RowCursor {
-    const where: string[] = [];
-    const args: unknown[] = [];
-    if (filter.stationIds?.length) {
-      where.push(`station_id IN (${filter.stationIds.map(() => '?').join(', ')})`);
-      args.push(...filter.stationIds);
-    }
-    if (filter.evseId !== undefined) {
-      where.push('evse_id = ?');
-      args.push(filter.evseId);
-    }
-    if (filter.transactionId !== undefined) {
-      where.push('transaction_id = ?');
-      args.push(filter.transactionId);
-    }
-    if (filter.idToken !== undefined) {
-      where.push('transaction_id IN (SELECT id FROM transactions WHERE id_token = ? COLLATE NOCASE)');
-      args.push(filter.idToken);
-    }
-    if (filter.from) {
-      where.push('timestamp >= ?');
-      args.push(filter.from);
-    }
-    if (filter.to) {
-      where.push('timestamp < ?');
-      args.push(filter.to);
-    }
+    const where = new Where()
+      .in('station_id', filter.stationIds)
+      .if(filter.evseId !== undefined, 'evse_id = ?', filter.evseId)
+      .if(filter.transactionId !== undefined, 'transaction_id = ?', filter.transactionId)
+      .if(filter.idToken !== undefined, 'transaction_id IN (SELECT id FROM transactions WHERE id_token = ? COLLATE NOCASE)', filter.idToken)
+      .when(filter.from, 'timestamp >= ?')
+      .when(filter.to, 'timestamp < ?');
     // By station, EVSE and time when stations are named (their index gives that order); otherwise in storage
     // order, by id: one sequential pass over the table, several times faster than visiting it in index order.
     const order = filter.stationIds?.length ? 'station_id, evse_id, timestamp, id' : 'id';
-    return this.open(`${meterSelect}${clause(where)} ORDER BY ${order}`, args);
+    return this.open(`${meterSelect} ${where} ORDER BY ${order}`, where.args);
   }
 
   private open(sql: string, args: unknown[]): RowCursor {
@@ -154,8 +120,4 @@ export class ExportsRepo {
       close,
     };
   }
-}
-
-function clause(where: string[]): string {
-  return where.length ? ` WHERE ${where.join(' AND ')}` : '';
 }

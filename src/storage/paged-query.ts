@@ -7,10 +7,20 @@ export class Where {
 
   /** Adds `clause` (with one `?` per value) when the first value is given (not undefined, null or ''). */
   when(value: unknown, clause: string, ...values: unknown[]): this {
-    if (value === undefined || value === null || value === '') return this;
+    return this.if(value !== undefined && value !== null && value !== '', clause, ...(values.length ? values : [value]));
+  }
+
+  /** Adds `clause` with its values when `condition` holds. */
+  if(condition: boolean, clause: string, ...values: unknown[]): this {
+    if (!condition) return this;
     this.clauses.push(clause);
-    this.args.push(...(values.length ? values : [value]));
+    this.args.push(...values);
     return this;
+  }
+
+  /** `station_id IN (?, ?, …)` for a non-empty list. */
+  in(column: string, values: readonly unknown[] | undefined): this {
+    return this.if(values !== undefined && values.length > 0, `${column} IN (${(values ?? []).map(() => '?').join(', ')})`, ...(values ?? []));
   }
 
   toString(): string {

@@ -134,25 +134,16 @@ export class TransactionsRepo {
 
   /** A station's samples (with or without a session), oldest first. */
   stationSeries(stationId: string, filter: { evseId?: number; from?: string; to?: string; limit: number }): Array<MeterSample & { evseId: number; transactionId: number | null }> {
-    const where = ['station_id = ?'];
-    const args: unknown[] = [stationId];
-    if (filter.evseId !== undefined) {
-      where.push('evse_id = ?');
-      args.push(filter.evseId);
-    }
-    if (filter.from) {
-      where.push('timestamp >= ?');
-      args.push(filter.from);
-    }
-    if (filter.to) {
-      where.push('timestamp < ?');
-      args.push(filter.to);
-    }
+    const where = new Where()
+      .if(true, 'station_id = ?', stationId)
+      .if(filter.evseId !== undefined, 'evse_id = ?', filter.evseId)
+      .when(filter.from, 'timestamp >= ?')
+      .when(filter.to, 'timestamp < ?');
     return this.db
       .prepare(`SELECT evse_id AS evseId, transaction_id AS transactionId, timestamp, measurand, phase, location, context, unit, value,
-        raw_value AS rawValue, raw_unit AS rawUnit, signed_data AS signedData FROM meter_values WHERE ${where.join(' AND ')}
+        raw_value AS rawValue, raw_unit AS rawUnit, signed_data AS signedData FROM meter_values ${where}
         ORDER BY timestamp, id LIMIT ?`)
-      .all(...args, filter.limit) as Array<MeterSample & { evseId: number; transactionId: number | null }>;
+      .all(...where.args, filter.limit) as Array<MeterSample & { evseId: number; transactionId: number | null }>;
   }
 
   list(filter: TransactionFilter): { items: Transaction[]; total: number } {
