@@ -3,6 +3,7 @@ import type { Config } from '../config/config.ts';
 import { NotFoundError } from '../domain/errors.ts';
 import { openAuthStore, type ToolIo } from './auth-store.ts';
 import type { Subcommand } from './subcommands.ts';
+import { withUsage } from './usage.ts';
 import { explainToolError } from './users-tool.ts';
 
 const usage = `ampyard tokens create USER [--name LABEL]   prints the new token once, on stdout
@@ -50,12 +51,5 @@ async function run(args: string[], config: Config, io: ToolIo): Promise<number> 
 export const tokensTool: Subcommand = {
   summary: 'create (prints it once), list or revoke API tokens',
   usage: 'tokens create USER|list|revoke ID',
-  run: (args, config, io) =>
-    run(args, config, io).catch((error) => {
-      if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-        io.stderr.write(`ampyard: ${(error as Error).message}\nusage: ${usage}\n`);
-        return 2;
-      }
-      throw error;
-    }),
+  run: withUsage(usage, run),
 };

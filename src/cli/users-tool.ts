@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError } from '../domain/errors.ts';
 import { openAuthStore, type ToolIo } from './auth-store.ts';
 import { readNewPassword } from './read-password.ts';
 import type { Subcommand } from './subcommands.ts';
+import { withUsage } from './usage.ts';
 
 const usage = `ampyard users list
        ampyard users add NAME --role admin|operator|viewer
@@ -62,12 +63,5 @@ async function run(args: string[], config: Config, io: ToolIo): Promise<number> 
 export const usersTool: Subcommand = {
   summary: 'list users, add one (e.g. the first admin), reset a password',
   usage: 'users add|list|set-password …',
-  run: (args, config, io) =>
-    run(args, config, io).catch((error) => {
-      if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-        io.stderr.write(`ampyard: ${(error as Error).message}\nusage: ${usage}\n`);
-        return 2;
-      }
-      throw error;
-    }),
+  run: withUsage(usage, run),
 };
