@@ -7,6 +7,8 @@ import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Page } from 'playwright-core';
 import { startTestServer } from '../src/testing/server.ts';
+import { SitePowerRepo } from '../src/storage/site-power-repo.ts';
+import { depotDay } from '../src/testing/site-power-history.ts';
 import { Ocpp16TestStation } from '../web/test-support/ocpp16-test-station.ts';
 import { openSignedIn } from '../web/test-support/sign-in.ts';
 
@@ -70,6 +72,10 @@ async function seed(server: Awaited<ReturnType<typeof startTestServer>>): Promis
   }
   // One new charger waiting for approval.
   await server.api('/settings', { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ acceptUnknownStations: false, siteName: 'North depot', gridLimitA: 250 }) });
+  // A day of site power for the dashboard's chart.
+  const { db, writes } = server.appliance.services;
+  await writes.run(() => new SitePowerRepo(db).put(depotDay(Date.now() - 60_000, 250)));
+  server.appliance.services.sitePower.sample();
   const newcomer = await Ocpp16TestStation.connect(server.wsUrl('DEPOT-C-01'), 'DEPOT-C-01');
   stations.push(newcomer);
   await newcomer.bootNotification({ vendor: 'Ampero', model: 'AX 50 DC', firmwareVersion: '0.9.2', serialNumber: 'AX-50-0001' });
@@ -95,7 +101,7 @@ async function main(): Promise<void> {
     const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-GB' });
     const page = await context.newPage();
     await openSignedIn(page, server.baseUrl, server.admin);
-    await shoot(page, 'dashboard', '#/dashboard', 'dashboard');
+    await shoot(page, 'dashboard', '#/dashboard', 'site-power-chart');
     await shoot(page, 'stations-list', '#/stations', 'stations-table');
     await shoot(page, 'station-detail', '#/stations/DEPOT-A-01', 'station-sessions');
     await shoot(page, 'sessions', '#/sessions', 'session-row');
@@ -105,7 +111,7 @@ async function main(): Promise<void> {
     await shoot(page, 'settings', '#/settings', 'settings-page');
     await page.setViewportSize({ width: 768, height: 1024 });
     await shoot(page, 'station-detail-tablet', '#/stations/DEPOT-A-01', 'station-sessions');
-    await shoot(page, 'dashboard-tablet', '#/dashboard', 'dashboard');
+    await shoot(page, 'dashboard-tablet', '#/dashboard', 'site-power-chart');
   } finally {
     for (const station of stations) await station.close().catch(() => {});
     await browser.close();

@@ -25,6 +25,8 @@ export interface ChurnResult {
   started: number;
   stopped: number;
   failed: number;
+  /** Charging profiles the churning stations got: SetChargingProfile received and accepted, ClearChargingProfile. */
+  profiles: { received: number; accepted: number; cleared: number; afterStartMs: { p50: number; p99: number; max: number } | null };
 }
 
 export class GeneratorClient {
@@ -98,6 +100,9 @@ export class GeneratorClient {
   }
   churn(sessions: number, rounds: number, holdSec: number): Promise<ChurnResult> {
     return this.request('churn', { sessions, rounds, holdSec });
+  }
+  churnStations(sessions: number): Promise<string[]> {
+    return this.request('churnStations', { sessions });
   }
   totals(): Promise<Record<string, number>> {
     return this.request('totals');

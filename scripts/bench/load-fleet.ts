@@ -11,6 +11,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ChargingLoop, type ChargingLoopOptions } from '../sim/charging-loop.ts';
 import { LatencyHistogram, stationId } from '../sim/fleet.ts';
 import { SimStation, type CallCompletion, type OcppVersion } from '../sim/station.ts';
+import type { ChurnResult } from './generator-client.ts';
 
 /** What each OCPP version's stations do; decided by probing the server (see probe in load-generator.ts). */
 export interface VersionBehaviour {
@@ -472,31 +473,65 @@ export class LoadFleet {
     };
   }
 
-  /**
-   * Session churn: `sessions` sessions on idle connectors (stations that run transactions) start together,
-   * run `holdSec`, and stop together, `rounds` times. Returns how long each burst took.
-   */
-  async churn(sessions: number, rounds: number, holdSec: number): Promise<{ sessions: number; rounds: number; startBurstMs: number[]; stopBurstMs: number[]; started: number; stopped: number; failed: number }> {
+  /** The connectors a churn of `sessions` sessions uses: idle connectors of open stations that run transactions. */
+  private churnSlots(sessions: number): Array<{ loop: ChargingLoop; connectorId: number }> {
     const slots: Array<{ loop: ChargingLoop; connectorId: number }> = [];
     for (const loop of this.loops) {
       if (!loop || !loop.station.isOpen || !this.behaviour(loop.station.version).transactions) continue;
       for (let c = 1; c <= loop.station.connectors && slots.length < sessions; c++) slots.push({ loop, connectorId: c });
       if (slots.length >= sessions) break;
     }
+    return slots;
+  }
+
+  /** The stations a churn of `sessions` sessions will use (to put them under the load balancer first). */
+  churnStations(sessions: number): string[] {
+    return [...new Set(this.churnSlots(sessions).map((s) => s.loop.station.id))];
+  }
+
+  /**
+   * Session churn: `sessions` sessions on idle connectors (stations that run transactions) start together,
+   * run `holdSec`, and stop together, `rounds` times. Returns how long each burst took, and the charging
+   * profiles the stations got meanwhile (a live load balancer limits each new session): how many, how many
+   * they accepted, and how long after the start of their round's start burst each arrived.
+   */
+  async churn(sessions: number, rounds: number, holdSec: number): Promise<ChurnResult> {
+    const slots = this.churnSlots(sessions);
+    const stations = [...new Set(slots.map((s) => s.loop.station))];
     const result = { sessions: slots.length, rounds, startBurstMs: [] as number[], stopBurstMs: [] as number[], started: 0, stopped: 0, failed: 0 };
-    for (let r = 0; r < rounds; r++) {
-      let t = performance.now();
-      const starts = await Promise.all(slots.map((s) => s.loop.startSession(s.connectorId)));
-      result.startBurstMs.push(Math.round(performance.now() - t));
-      result.started += starts.filter(Boolean).length;
-      result.failed += starts.filter((x) => !x).length;
-      await sleep(holdSec * 1000);
-      t = performance.now();
-      const stops = await Promise.all(slots.map((s) => s.loop.stopSession(s.connectorId)));
-      result.stopBurstMs.push(Math.round(performance.now() - t));
-      result.stopped += stops.filter(Boolean).length;
-      result.failed += stops.filter((x, i) => !x && starts[i]).length;
+    const profiles = { received: 0, accepted: 0, cleared: 0 };
+    const afterStart = new LatencyHistogram();
+    let roundStartedAt = performance.now();
+    const onProfile = () => {
+      profiles.received++;
+      afterStart.record(performance.now() - roundStartedAt);
+      profiles.accepted++;
+      return { status: 'Accepted' };
+    };
+    const onClear = () => {
+      profiles.cleared++;
+      return { status: 'Accepted' };
+    };
+    for (const station of stations) station.onCall('SetChargingProfile', onProfile).onCall('ClearChargingProfile', onClear);
+    try {
+      for (let r = 0; r < rounds; r++) {
+        roundStartedAt = performance.now();
+        let t = roundStartedAt;
+        const starts = await Promise.all(slots.map((s) => s.loop.startSession(s.connectorId)));
+        result.startBurstMs.push(Math.round(performance.now() - t));
+        result.started += starts.filter(Boolean).length;
+        result.failed += starts.filter((x) => !x).length;
+        await sleep(holdSec * 1000);
+        t = performance.now();
+        const stops = await Promise.all(slots.map((s) => s.loop.stopSession(s.connectorId)));
+        result.stopBurstMs.push(Math.round(performance.now() - t));
+        result.stopped += stops.filter(Boolean).length;
+        result.failed += stops.filter((x, i) => !x && starts[i]).length;
+      }
+    } finally {
+      for (const station of stations) station.offCall('SetChargingProfile').offCall('ClearChargingProfile');
     }
-    return result;
+    const delay = (p: number) => Math.round(afterStart.percentile(p));
+    return { ...result, profiles: { ...profiles, afterStartMs: profiles.received ? { p50: delay(50), p99: delay(99), max: Math.round(afterStart.max) } : null } };
   }
 }

@@ -25,6 +25,7 @@ type Request =
   | { cmd: 'destroyAll' }
   | { cmd: 'storm'; url: string; total: number; timeoutMs: number }
   | { cmd: 'churn'; sessions: number; rounds: number; holdSec: number }
+  | { cmd: 'churnStations'; sessions: number }
   | { cmd: 'totals' }
   | { cmd: 'exit' };
 
@@ -128,6 +129,8 @@ async function handle(req: Request): Promise<unknown> {
     }
     case 'churn':
       return current().churn(req.sessions, req.rounds, req.holdSec);
+    case 'churnStations':
+      return current().churnStations(req.sessions);
     case 'totals':
       return { ...Object.fromEntries(recorder.totals), sessionsStarted: earlierStarts + current().sessionsStarted() };
     case 'exit':

@@ -18,11 +18,15 @@ import { extractBundle, formatProfile, summariseProfile } from './profile-summar
 import { formatReport, type Results } from './report.ts';
 import { runServer, type Plan } from './scenarios.ts';
 import { ampyardLaunch, baselineLaunch, killStartedServers, ServerProcess } from './server-process.ts';
+import { createApiToken, putStationsOnCircuit } from './site-setup.ts';
 import { capacityRatio, judgeTargets, type ColdStart } from './targets.ts';
 import type { ProbeResult } from './load-generator.ts';
 import type { OcppVersion } from '../sim/station.ts';
 
 const benchDir = fileURLToPath(new URL('./', import.meta.url));
+
+/** The churn's circuit allows this much per session: less than the 32 A an EVSE could draw, so the balancer must share. */
+const CHURN_AMPS_PER_SESSION = 10;
 
 const { values: args } = parseArgs({
   options: {
@@ -164,10 +168,11 @@ function sourceState(): { commit: string | null; modifiedFiles: number | null } 
   };
 }
 
-function latestProfile(dir: string): string | undefined {
-  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.cpuprofile')).sort() : [];
-  return files.length ? join(dir, files.at(-1)!) : undefined;
+/** Main-thread profiles only (CPU.<date>.<time>.<pid>.<thread>.<n>.cpuprofile, thread 0): the storage worker writes its own. */
+function mainThreadProfiles(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir).filter((f) => /\.\d+\.0\.\d+\.cpuprofile$/.test(f)).sort() : [];
 }
+
 
 async function main(): Promise<void> {
   const started = performance.now();
@@ -267,7 +272,10 @@ async function main(): Promise<void> {
         const bundle = extractBundle(executable);
         if (bundle) writeFileSync(join(profileDir, 'main.cjs'), bundle);
       }
-      const run = await runServer({ generator, launch: ampyardLaunch(executable, dataDir, env), dataDir, plan, log });
+      // An API token made before the first start, to put the churning stations under the load balancer.
+      const token = createApiToken(executable, dataDir);
+      const prepareChurn = (baseUrl: string, stationIds: string[]) => putStationsOnCircuit(baseUrl, token, stationIds, CHURN_AMPS_PER_SESSION * plan.churnSessions);
+      const run = await runServer({ generator, launch: ampyardLaunch(executable, dataDir, env), dataDir, plan, log, prepareChurn });
       results.runs.ampyard = run;
       if (run.errors.length === 0) results.persistence = persistenceCheck(dataDir, run.answeredTotals);
     }
@@ -284,7 +292,7 @@ async function main(): Promise<void> {
     }
     if (args.profile && profileDir) {
       // The first server (before the boot storm's restart) carries the load ramp.
-      const file = readdirSync(profileDir).filter((f) => f.endsWith('.cpuprofile')).sort()[0] ?? latestProfile(profileDir);
+      const file = mainThreadProfiles(profileDir)[0];
       if (file) {
         const path = join(profileDir, file);
         const keep = join(benchDir, 'results', 'ampyard.cpuprofile');

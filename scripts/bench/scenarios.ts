@@ -112,6 +112,8 @@ export interface RunContext {
   dataDir: string | null;
   plan: Plan;
   log: (line: string) => void;
+  /** Before the churn: put these stations under the server's load balancer (Ampyard only). */
+  prepareChurn?: (httpBaseUrl: string, stationIds: string[]) => Promise<void>;
 }
 
 const isSqliteFile = (name: string) => name.includes('.sqlite');
@@ -217,13 +219,23 @@ export async function runServer(ctx: RunContext): Promise<ServerRun> {
     );
 
     // Session churn on the stormed fleet (its meter loops are off: starts and stops only).
+    let controllerSetup: string | null = null;
+    if (ctx.prepareChurn) {
+      const stationIds = await generator.churnStations(plan.churnSessions);
+      try {
+        await ctx.prepareChurn(`http://127.0.0.1:${server.port}`, stationIds);
+        controllerSetup = `${stationIds.length} stations on one circuit`;
+      } catch (error) {
+        controllerSetup = `could not configure the load balancer: ${(error as Error).message}`;
+      }
+      log(`${kind}: load balancer for the churn: ${controllerSetup}`);
+    }
     await generator.beginWindow();
     const churnFrom = server.monitor!.sample();
     const churn = await generator.churn(plan.churnSessions, plan.churnRounds, plan.churnHoldSec);
     const churnStats = await generator.endWindow();
     const churnTo = server.monitor!.sample();
-    const profiles = (churnStats.incoming['SetChargingProfile'] ?? 0) + (churnStats.incoming['ClearChargingProfile'] ?? 0);
-    const controller = profiles > 0 ? `live: ${profiles} charging-profile commands during the churn` : 'controller not yet available (no charging profiles sent)';
+    const controller = describeController(churn.profiles, controllerSetup);
     run.churn = { ...churn, stats: churnStats, server: serverFigures(server.monitor!, churnFrom, churnTo), controller };
     log(
       `${kind} churn: ${churn.sessions} sessions x ${churn.rounds} rounds, start bursts ${churn.startBurstMs.join('/')} ms, ` +
@@ -246,4 +258,12 @@ export async function runServer(ctx: RunContext): Promise<ServerRun> {
     if (dataDir) run.sqliteBytesAtEnd = sqliteBytes();
   }
   return run;
+}
+
+/** What the load balancer did during the churn, for the report. */
+function describeController(profiles: ChurnResult['profiles'], setup: string | null): string {
+  const where = setup ? ` (${setup})` : '';
+  if (profiles.received === 0 && profiles.cleared === 0) return `no charging profiles sent during the churn${where}`;
+  const delay = profiles.afterStartMs ? `; received ${profiles.afterStartMs.p50} ms (p50), ${profiles.afterStartMs.p99} ms (p99), ${profiles.afterStartMs.max} ms (max) after the start of their round's start burst` : '';
+  return `live${where}: ${profiles.received} SetChargingProfile sent, ${profiles.accepted} accepted, ${profiles.cleared} ClearChargingProfile${delay}`;
 }

@@ -30,6 +30,8 @@ const require = createRequire(import.meta.url);
 export const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 /** Asset key of the better-sqlite3 addon; must match SQLITE_ADDON_ASSET in src/platform/sea.ts. */
 const SQLITE_ADDON_ASSET = 'better_sqlite3.node';
+/** Asset key of the storage worker's bundle; must match STORAGE_WORKER_ASSET in src/storage/worker/storage-worker-client.ts. */
+const STORAGE_WORKER_ASSET = 'storage-worker.cjs';
 
 export interface BuildOptions {
   /** Server entry point (default src/main.ts). */
@@ -68,7 +70,7 @@ export async function buildExecutable(options: BuildOptions = {}): Promise<Build
     if (!existsSync(file)) throw new Error(`missing ${relative(repoRoot, file)}`);
   }
 
-  for (const name of ['web', 'main.cjs', 'sea-config.json', 'sea-prep.blob']) rmSync(join(workDir, name), { recursive: true, force: true });
+  for (const name of ['web', 'main.cjs', STORAGE_WORKER_ASSET, 'sea-config.json', 'sea-prep.blob']) rmSync(join(workDir, name), { recursive: true, force: true });
   mkdirSync(workDir, { recursive: true });
 
   // 1. UI
@@ -84,10 +86,12 @@ export async function buildExecutable(options: BuildOptions = {}): Promise<Build
 
   // 2. Bundle
   const bundle = join(workDir, 'main.cjs');
-  const result = await esbuild({
+  // The storage worker thread runs its own small bundle, embedded as an asset and started from its text.
+  const workerBundle = join(workDir, STORAGE_WORKER_ASSET);
+  const results = await Promise.all([[entry, bundle], [join(repoRoot, 'src/storage/worker/storage-worker.ts'), workerBundle]].map(([entryPoint, outfile]) => esbuild({
     absWorkingDir: repoRoot,
-    entryPoints: [entry],
-    outfile: bundle,
+    entryPoints: [entryPoint!],
+    outfile,
     bundle: true,
     platform: 'node',
     target: 'node24',
@@ -111,15 +115,15 @@ export async function buildExecutable(options: BuildOptions = {}): Promise<Build
     // Any other use of import.meta would silently be {} in CommonJS: make it an error instead.
     logOverride: { 'empty-import-meta': 'error' },
     plugins: [stubOptionalNativeDeps()],
-  });
-  for (const warning of result.warnings) {
+  })));
+  for (const warning of results.flatMap((result) => result.warnings)) {
     // better-sqlite3's loader has dynamic require()s for its on-disk addon; the executable passes nativeBinding instead.
     if (warning.text.includes('will not be bundled') && warning.location?.file.includes('better-sqlite3')) continue;
     const where = warning.location ? `${warning.location.file}:${warning.location.line}: ` : '';
     console.warn(`bundle warning: ${where}${warning.text}`);
   }
   // Nothing but Node built-ins can be loaded at run time by the executable: the bundle must be self-contained.
-  for (const output of Object.values(result.metafile.outputs)) {
+  for (const output of results.flatMap((result) => Object.values(result.metafile.outputs))) {
     for (const imp of output.imports) {
       if (imp.external && !isBuiltin(imp.path)) {
         throw new Error(`the bundle loads "${imp.path}" at run time (${imp.kind}), which the executable cannot do`);
@@ -131,7 +135,7 @@ export async function buildExecutable(options: BuildOptions = {}): Promise<Build
 
   // 3. SEA blob
   const blob = join(workDir, 'sea-prep.blob');
-  const assets: Record<string, string> = { [SQLITE_ADDON_ASSET]: sqliteAddon };
+  const assets: Record<string, string> = { [SQLITE_ADDON_ASSET]: sqliteAddon, [STORAGE_WORKER_ASSET]: workerBundle };
   for (const file of webFiles) assets[`web/${file}`] = join(webDir, ...file.split('/'));
   const seaConfig = {
     main: bundle,

@@ -50,6 +50,9 @@ export async function buildWeb(options: WebBuildOptions = {}): Promise<WebBuildR
     entryPoints: [
       { in: 'web/src/main.tsx', out: 'app' },
       { in: 'web/src/styles.css', out: 'app' },
+      // The API reference page (/api/docs), a separate small bundle.
+      { in: 'web/api-docs/main.tsx', out: 'api-docs' },
+      { in: 'web/api-docs/styles.css', out: 'api-docs' },
     ],
     outdir: assetsDir,
     bundle: true,
@@ -82,10 +85,19 @@ export async function buildWeb(options: WebBuildOptions = {}): Promise<WebBuildR
     css: `/assets/app.css?v=${shortHash(css)}`,
   });
 
+  const docsJs = outputs.get('api-docs.js');
+  const docsCss = outputs.get('api-docs.css');
+  if (!docsJs || !docsCss) throw new Error('web build: expected api-docs.js and api-docs.css');
+  const docsTemplate = await readFile(join(repoRoot, 'web', 'api-docs.html'), 'utf8');
+  const docsHtml = renderIndexHtml(docsTemplate, { js: `/assets/api-docs.js?v=${shortHash(docsJs)}`, css: `/assets/api-docs.css?v=${shortHash(docsCss)}` });
+
   const files: { path: string; contents: Uint8Array }[] = [
     { path: 'assets/app.js', contents: js },
     { path: 'assets/app.css', contents: css },
     { path: 'index.html', contents: Buffer.from(html, 'utf8') },
+    { path: 'assets/api-docs.js', contents: docsJs },
+    { path: 'assets/api-docs.css', contents: docsCss },
+    { path: 'api-docs.html', contents: Buffer.from(docsHtml, 'utf8') },
   ];
   await Promise.all(files.map((f) => writeFile(join(outDir, f.path), f.contents)));
 
@@ -99,7 +111,7 @@ export async function buildWeb(options: WebBuildOptions = {}): Promise<WebBuildR
 
 function renderIndexHtml(template: string, urls: { js: string; css: string }): string {
   for (const placeholder of ['%APP_JS%', '%APP_CSS%']) {
-    if (!template.includes(placeholder)) throw new Error(`web/index.html must contain ${placeholder}`);
+    if (!template.includes(placeholder)) throw new Error(`the HTML template must contain ${placeholder}`);
   }
   return template.replaceAll('%APP_JS%', urls.js).replaceAll('%APP_CSS%', urls.css);
 }

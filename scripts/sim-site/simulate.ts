@@ -1,11 +1,11 @@
 import { allocate } from '../../src/balancer/core/allocate.ts';
-import { gridPhasesOf } from '../../src/balancer/core/phases.ts';
-import { circuitLimitOver } from '../../src/balancer/core/schedule.ts';
 import { applicableIncreases, orderTransition, type TransitionStep } from '../../src/balancer/core/transition.ts';
-import type { AllocationResult, BalancerMemory, SiteState, EvseAllocation, EvseModel, LimitOverride, LoadMeasurement, PerPhase, SessionState } from '../../src/balancer/core/types.ts';
+import type { AllocationResult, BalancerMemory, SiteState, EvseAllocation, EvseModel, LoadMeasurement, PerPhase, SessionState } from '../../src/balancer/core/types.ts';
 import { violations } from '../../src/balancer/core/violations.ts';
 import { carDraw } from './car.ts';
 import type { CarSpec, Scenario } from './scenario.ts';
+import { SiteMeasure } from './site-measure.ts';
+import { Timeline } from './timeline.ts';
 
 export interface CarOutcome {
   id: string;
@@ -43,6 +43,21 @@ interface LiveCar {
 
 const TOLERANCE_KWH = 0.1;
 
+/** Energy the car needs to reach its target state of charge. */
+export const needOf = (car: CarSpec) => Math.max(0, ((car.targetSocPct - car.socPct) / 100) * car.batteryKwh);
+
+/** A car's outcome when it leaves (or the scenario ends). */
+export function outcomeOf(car: CarSpec, deliveredKwh: number): CarOutcome {
+  const need = needOf(car);
+  return { id: car.id, needKwh: need, deliveredKwh, fleet: car.fleet, met: deliveredKwh >= need - TOLERANCE_KWH };
+}
+
+/** Figures over all cars' outcomes. */
+export function totalsOf(outcomes: CarOutcome[]): Pick<SimResult, 'energyKwh' | 'cars' | 'deadlines'> {
+  const fleet = outcomes.filter((o) => o.fleet);
+  return { energyKwh: outcomes.reduce((s, o) => s + o.deliveredKwh, 0), cars: outcomes, deadlines: { fleet: fleet.length, met: fleet.filter((o) => o.met).length } };
+}
+
 /** Steps the site second by second, calling the allocation core every cycle and on events, and measures it. */
 export interface SimTrace {
   second?: (t: number, info: { amps: Float64Array; cars: Array<{ id: string; draw: PerPhase; limit: number | null }> }) => void;
@@ -53,14 +68,7 @@ export function simulate(sc: Scenario, trace: SimTrace = {}): SimResult {
   const { site } = sc;
   const v = site.voltageV ?? 230;
   const evses = new Map(site.evses.map((e) => [e.id, e]));
-  const wiring = new Map(site.evses.map((e) => [e.id, gridPhasesOf(e)]));
-  const circuitIndex = new Map(site.circuits.map((c, i) => [c.id, i]));
-  const paths = site.circuits.map((c) => {
-    const path: number[] = [];
-    for (let cur: typeof c | undefined = c; cur; cur = cur.parentId === undefined ? undefined : site.circuits[circuitIndex.get(cur.parentId)!]) path.push(circuitIndex.get(cur.id)!);
-    return path;
-  });
-  const evsePath = new Map(site.evses.map((e) => [e.id, paths[circuitIndex.get(e.circuitId)!]!]));
+  const measure = new SiteMeasure(site);
   const ms = (t: number) => sc.start + t * 1000;
 
   const live = new Map<string, LiveCar>();
@@ -68,18 +76,12 @@ export function simulate(sc: Scenario, trace: SimTrace = {}): SimResult {
   /** Per EVSE: the commands in the order the station got them, for cars that follow late. */
   const history = new Map<string, Array<{ t: number; a: EvseAllocation | null }>>();
   let pending: { at: number; steps: TransitionStep[]; state: SiteState } | null = null;
-  const overrides = new Map<string, LimitOverride>();
   const reportedLoads = new Map<string, LoadMeasurement>();
   let memory: BalancerMemory | undefined;
   const outcomes: CarOutcome[] = [];
   const cycleMs: number[] = [];
   let coreViolations = 0;
-  let violationSeconds = 0;
-  let maxExcessA = 0;
-  let firstViolation: string | null = null;
-  let marginSeconds = 0;
   let maxSessions = 0;
-  let limits = site.circuits.map((c) => circuitLimitOver(c, ms(0), ms(0), site.timeZone, overrides.get(c.id)));
   const command = (evseId: string, t: number, a: EvseAllocation | null) => {
     if (a) commanded.set(evseId, a);
     else commanded.delete(evseId);
@@ -94,51 +96,29 @@ export function simulate(sc: Scenario, trace: SimTrace = {}): SimResult {
     for (let i = h.length - 1; i >= 0; i--) if (h[i]!.t <= t) return h[i]!.a;
     return null;
   };
-  const needOf = (car: CarSpec) => Math.max(0, ((car.targetSocPct - car.socPct) / 100) * car.batteryKwh);
 
-  const arrivals = [...sc.cars].sort((a, b) => a.arriveS - b.arriveS);
-  let nextArrival = 0;
-  const departures = [...sc.cars].sort((a, b) => a.departS - b.departS);
-  let nextDeparture = 0;
-  const limitEvents = [...(sc.limitEvents ?? [])].sort((a, b) => a.atS - b.atS);
-  let nextLimitEvent = 0;
+  const timeline = new Timeline(sc);
 
   for (let t = 0; t < sc.durationS; t++) {
     const now = ms(t);
-    let event = false;
-    while (nextDeparture < departures.length && departures[nextDeparture]!.departS <= t) {
-      const car = departures[nextDeparture++]!;
+    const happens = timeline.at(t);
+    let event = happens.arriving.length + happens.limitEvents.length > 0;
+    for (const car of happens.departing) {
       const l = live.get(car.id);
       if (!l) continue;
-      const need = needOf(car);
-      outcomes.push({ id: car.id, needKwh: need, deliveredKwh: l.deliveredKwh, fleet: car.fleet, met: l.deliveredKwh >= need - TOLERANCE_KWH });
+      outcomes.push(outcomeOf(car, l.deliveredKwh));
       live.delete(car.id);
       command(car.evseId, t, null);
       event = true;
     }
-    while (nextArrival < arrivals.length && arrivals[nextArrival]!.arriveS <= t) {
-      const car = arrivals[nextArrival++]!;
-      if (car.departS <= t) continue;
-      live.set(car.id, { spec: car, soc: car.socPct, deliveredKwh: 0, draw: [0, 0, 0], reported: null });
-      event = true;
+    for (const car of happens.arriving) live.set(car.id, { spec: car, soc: car.socPct, deliveredKwh: 0, draw: [0, 0, 0], reported: null });
+    const limits = timeline.limits;
+    for (const { circuitId, currentA } of happens.readings) {
+      const before = reportedLoads.get(circuitId);
+      if (before && Math.max(...currentA.map((x, p) => Math.abs(x - before.currentA[p]!))) > 2) event = true;
+      reportedLoads.set(circuitId, { circuitId, currentA, measuredAt: now });
     }
-    while (nextLimitEvent < limitEvents.length && limitEvents[nextLimitEvent]!.atS <= t) {
-      const o = limitEvents[nextLimitEvent++]!.override;
-      if ('clear' in o) overrides.delete(o.circuitId);
-      else overrides.set(o.circuitId, o);
-      event = true;
-    }
-    if (event || t % 60 === 0) limits = site.circuits.map((c) => circuitLimitOver(c, now, now, site.timeZone, overrides.get(c.id)));
-    if (t % sc.meterPeriodS === 0) {
-      for (const b of sc.buildingLoad) {
-        if (sc.meterOutages?.some((o) => o.circuitId === b.circuitId && t >= o.fromS && t < o.toS)) continue;
-        const value = b.at(t);
-        const before = reportedLoads.get(b.circuitId);
-        if (before && Math.max(...value.map((x, p) => Math.abs(x - before.currentA[p]!))) > 2) event = true;
-        reportedLoads.set(b.circuitId, { circuitId: b.circuitId, currentA: value, measuredAt: now });
-      }
-    }
-    if (t % sc.stationMeterPeriodS === 0) for (const l of live.values()) l.reported = { measuredA: [...l.draw], at: now, soc: l.soc };
+    if (happens.stationReport) for (const l of live.values()) l.reported = { measuredA: [...l.draw], at: now, soc: l.soc };
     if (pending && t >= pending.at) {
       // Send what is safe even if every reduction of the last few seconds has not been followed yet.
       const inForce = [...live.values()].flatMap((l) => {
@@ -164,7 +144,7 @@ export function simulate(sc: Scenario, trace: SimTrace = {}): SimResult {
           need: { departureAt: ms(c.departS), energyKwh: needOf(c), maxPowerW: c.maxPowerW, phases: c.phases, priority: c.priority },
         }))
         : [];
-      const state = { now, sessions, expected, loads: [...reportedLoads.values()], limitOverrides: [...overrides.values()], ...(sc.prices ? { prices: sc.prices } : {}), ...(memory ? { memory } : {}) };
+      const state = { now, sessions, expected, loads: [...reportedLoads.values()], limitOverrides: [...timeline.overrides.values()], ...(sc.prices ? { prices: sc.prices } : {}), ...(memory ? { memory } : {}) };
       const t0 = performance.now();
       const result = allocate(site, state);
       cycleMs.push(performance.now() - t0);
@@ -179,7 +159,7 @@ export function simulate(sc: Scenario, trace: SimTrace = {}): SimResult {
     }
 
     // Physics of this second, then the measurement at every circuit and phase.
-    const amps = new Float64Array(site.circuits.length * 3);
+    const amps = measure.reset();
     let active = 0;
     for (const l of live.values()) {
       const evse = evses.get(l.spec.evseId)!;
@@ -188,49 +168,21 @@ export function simulate(sc: Scenario, trace: SimTrace = {}): SimResult {
       const draw = carDraw(l.spec, l.soc, followed ? { value: followed.limit, unit: followed.unit, phasesToUse: followed.phasesToUse } : { value: 0, unit: 'A', phasesToUse: evse.phases }, physicalEvse(evse, v), b.kind === 'ignores');
       l.draw = draw.evsePhaseA;
       if (draw.powerW > 0) active++;
-      const wired = wiring.get(evse.id)!;
-      for (const c of evsePath.get(evse.id)!) for (let i = 0; i < wired.length; i++) amps[c * 3 + wired[i]!]! += draw.evsePhaseA[i]!;
+      measure.addEvse(evse.id, draw.evsePhaseA);
       const kwh = draw.powerW / 3.6e6;
       l.deliveredKwh += kwh;
       l.soc += (kwh / l.spec.batteryKwh) * 100;
     }
     void active;
     trace.second?.(t, { amps, cars: [...live.values()].map((l) => ({ id: l.spec.id, draw: l.draw, limit: commanded.get(l.spec.evseId)?.currentA ?? null })) });
-    for (const b of sc.buildingLoad) {
-      const load = b.at(t);
-      for (const c of paths[circuitIndex.get(b.circuitId)!]!) for (let p = 0; p < 3; p++) amps[c * 3 + p]! += load[p]!;
-    }
-    site.circuits.forEach((c, i) => {
-      const limit = limits[i]!;
-      let watts = 0;
-      for (let p = 0; p < 3; p++) {
-        const a = amps[i * 3 + p]!;
-        watts += a * v;
-        const excess = a - limit.limitA[p]!;
-        if (excess > 1e-6) {
-          violationSeconds++;
-          maxExcessA = Math.max(maxExcessA, excess);
-          firstViolation ??= `t=${t}s ${c.id} L${p + 1}: ${a.toFixed(1)} A > ${limit.limitA[p]} A`;
-        } else if (a > limit.limitA[p]! - (c.marginA ?? 0) + 1e-6) marginSeconds++;
-      }
-      if (watts > limit.maxPowerW + 1e-3) {
-        violationSeconds++;
-        maxExcessA = Math.max(maxExcessA, (watts - limit.maxPowerW) / (3 * v));
-        firstViolation ??= `t=${t}s ${c.id} power: ${(watts / 1000).toFixed(1)} kW > ${limit.maxPowerW / 1000} kW`;
-      }
-    });
+    for (const b of sc.buildingLoad) measure.addLoad(b.circuitId, b.at(t));
+    measure.check(t, limits);
   }
-  for (const l of live.values()) {
-    const need = needOf(l.spec);
-    outcomes.push({ id: l.spec.id, needKwh: need, deliveredKwh: l.deliveredKwh, fleet: l.spec.fleet, met: l.deliveredKwh >= need - TOLERANCE_KWH });
-  }
-  const fleet = outcomes.filter((o) => o.fleet);
+  for (const l of live.values()) outcomes.push(outcomeOf(l.spec, l.deliveredKwh));
   return {
     name: sc.name,
-    violationSeconds, maxExcessA, firstViolation, marginSeconds, coreViolations,
-    energyKwh: outcomes.reduce((s, o) => s + o.deliveredKwh, 0),
-    cars: outcomes,
-    deadlines: { fleet: fleet.length, met: fleet.filter((o) => o.met).length },
+    ...measure.safety, coreViolations,
+    ...totalsOf(outcomes),
     cycles: cycleMs.length, cycleMs, maxSessions,
   };
 }
@@ -247,7 +199,7 @@ function worstRecent(history: Array<{ t: number; a: EvseAllocation | null }> | u
   return worst;
 }
 
-function physicalEvse(evse: EvseModel, siteV: number) {
+export function physicalEvse(evse: EvseModel, siteV: number) {
   return {
     kind: evse.kind, phases: evse.phases, voltageV: evse.voltageV ?? siteV,
     maxCurrentA: evse.maxCurrentA ?? (evse.kind === 'AC' ? 32 : Infinity), maxPowerW: evse.maxPowerW ?? (evse.kind === 'DC' ? 50_000 : Infinity),

@@ -33,6 +33,13 @@ import { exportRoutes } from './routes/exports.ts';
 import { metricsRoutes } from './routes/metrics.ts';
 import { webhookRoutes } from './routes/webhooks.ts';
 import { siteRoutes, stationElectricalRoutes } from './routes/site.ts';
+import { sitePowerRoutes } from './routes/site-power.ts';
+import { openApiRoutes } from './openapi/routes.ts';
+import { defineRoute } from './openapi/define-route.ts';
+import { apiDocsPageRoutes } from './openapi/docs-page.ts';
+import { aboutRoutes } from './routes/about.ts';
+import { backupRoutes } from './routes/backups.ts';
+import { idTokenGroupRoutes } from './routes/id-token-groups.ts';
 
 export function createHttpApp(services: Services): Hono {
   const app = new Hono();
@@ -49,7 +56,7 @@ export function createHttpApp(services: Services): Hono {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') services.writes.flush();
     await next();
   });
-  api.get('/health', (c) =>
+  defineRoute(api, { method: 'get', path: '/health', summary: 'Health: storage, uptime, connected stations', tags: ['Monitoring'] }, (c) =>
     c.json({
       status: services.writes.health().ok ? 'ok' : 'degraded',
       version: services.version,
@@ -67,6 +74,9 @@ export function createHttpApp(services: Services): Hono {
   api.route('/security', securityRoutes(services));
   api.route('/stations', stationSecurityRoutes(services));
   api.route('/id-tokens', idTokenRoutes(services));
+  api.route('/id-token-groups', idTokenGroupRoutes(services));
+  api.route('/backups', backupRoutes(services));
+  api.route('/about', aboutRoutes(services));
   api.route('/settings', settingsRoutes(services));
   api.route('/events', eventRoutes(services));
   api.route('/', localListRoutes(services));
@@ -85,8 +95,10 @@ export function createHttpApp(services: Services): Hono {
   api.route('/audit', auditRoutes(services));
   api.route('/webhooks', webhookRoutes(services));
   api.route('/exports', exportRoutes(services));
+  api.route('/site/power-history', sitePowerRoutes(services));
   api.route('/site', siteRoutes(services));
   api.route('/stations', stationElectricalRoutes(services));
+  api.route('/', openApiRoutes(() => app, services.version));
   api.notFound((c) => c.json(errorBody('not_found', `no API route ${c.req.method} ${c.req.path}`), 404));
   app.route('/api/v1', api);
   // Stations download firmware and upload logs here, outside the API's access control (token URLs).
@@ -94,6 +106,7 @@ export function createHttpApp(services: Services): Hono {
   app.route('/', publicCaRoutes(services));
   // Prometheus scrapes here, outside /api/v1 (it checks its own bearer token).
   app.route('/', metricsRoutes(services));
+  app.route('/', apiDocsPageRoutes());
   app.all('/api/*', (c) => c.json(errorBody('not_found', `no API route ${c.req.method} ${c.req.path}`), 404));
 
   app.get('*', (c) => {

@@ -76,10 +76,14 @@ import { v16Handlers } from '../ocpp/v16/handlers.ts';
 import { v2Handlers } from '../ocpp/v2/handlers.ts';
 import { appVersion } from '../platform/version.ts';
 import { openDatabase, type Db } from '../storage/database.ts';
-import { MessageLog } from '../storage/message-log.ts';
+import { MessageLog, MESSAGE_LOG_FILE } from '../storage/message-log.ts';
+import { StorageWorker } from '../storage/worker/storage-worker-client.ts';
 import { StationsRepo } from '../storage/stations-repo.ts';
 import { WriteQueue } from '../storage/write-queue.ts';
 import { DailyBackups } from '../storage/daily-backups.ts';
+import { BackupCatalog } from '../storage/backup-catalog.ts';
+import { IdTokenGroupService } from '../domain/id-token-groups.ts';
+import { IdTokenGroupsRepo } from '../storage/id-token-groups-repo.ts';
 import { ExportService } from '../domain/exports.ts';
 import { WebhookService } from '../domain/webhooks.ts';
 import { Metrics } from '../metrics/metrics.ts';
@@ -87,6 +91,9 @@ import { ExportsRepo } from '../storage/exports-repo.ts';
 import { WebhooksRepo } from '../storage/webhooks-repo.ts';
 import { lockDataDir, type DataDirLock } from '../storage/data-dir-lock.ts';
 import { Balancer } from '../balancer/balancer.ts';
+import { SitePowerRecorder } from '../balancer/power/site-power-recorder.ts';
+import { SitePowerRepo } from '../storage/site-power-repo.ts';
+import type { Clock } from '../balancer/clock.ts';
 import { SiteModelService } from '../balancer/site/site-service.ts';
 import { SiteRepo } from '../storage/site-repo.ts';
 
@@ -128,8 +135,13 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 }
 
 /** Builds every service over one database; nothing listens yet. */
-function buildServices(config: Config, db: Db, log: Logger, startedAt: Date, pki: SitePki): Services {
-  const writes = new WriteQueue(db);
+function buildServices(config: Config, db: Db, log: Logger, startedAt: Date, pki: SitePki, options: ApplianceOptions = {}): Services {
+  const storageWorker = new StorageWorker(
+    { databaseFile: db.name, messageLogFile: join(config.dataDir, MESSAGE_LOG_FILE), messageLogMaxRows: config.messageLogMaxRows },
+    (problem) => log.warn(`storage worker: ${problem}`),
+  );
+  // Checkpoints run in the storage worker, so that no COMMIT on the event loop copies the WAL or waits for an fsync.
+  const writes = new WriteQueue(db, { checkpointer: { run: () => storageWorker.checkpoint(), everyMs: 1000 } });
   const metrics = new Metrics();
   writes.onBatch(metrics.writeBatch);
   const events = new EventBus();
@@ -150,18 +162,22 @@ function buildServices(config: Config, db: Db, log: Logger, startedAt: Date, pki
   const certificates = new StationCertificates(new CertificatesRepo(db), writes, events);
   const issuedCertificates = new IssuedCertificatesRepo(db);
   const security = new StationSecurity(new StationSecurityRepo(db), issuedCertificates, writes, securityEvents, { allowProfile0: config.allowProfile0 }, log);
-  const services: Omit<Services, 'commands' | 'balancer'> & { commands?: CommandRunner; balancer?: Balancer } = {
+  const services: Omit<Services, 'commands' | 'balancer' | 'sitePower'> & { commands?: CommandRunner; balancer?: Balancer; sitePower?: SitePowerRecorder } = {
     db,
     writes,
     events,
     log,
     version: appVersion(),
     startedAt,
+    ...(options.clock ? { clock: options.clock } : {}),
+    dataDir: config.dataDir,
+    backups: new BackupCatalog(db, config.dataDir, () => writes.flush()),
     sessions,
     link,
     stations: new StationService(new StationsRepo(db), writes, events, { acceptUnknownStations: () => siteSettings.get().acceptUnknownStations }, log),
     transactions: new TransactionService(new TransactionsRepo(db), writes, events, log),
     idTokens: new IdTokenService(new IdTokensRepo(db), writes, () => siteSettings.get().freeVend),
+    idTokenGroups: new IdTokenGroupService(new IdTokenGroupsRepo(db), writes),
     warnings,
     remoteStarts: new RemoteStartTracker((start) =>
       warnings.add(start.stationId, 'remote-start-expired', `remote start for ${start.idToken} accepted at ${start.requestedAt} but no session began`),
@@ -197,7 +213,7 @@ function buildServices(config: Config, db: Db, log: Logger, startedAt: Date, pki
     displayMessages: new DisplayMessageService(new DisplayMessagesRepo(db), reportRequests, writes),
     tariffs: new TariffService(new TariffsRepo(db), new SettingsRepo(db), writes, (id) => services.transactions.meterSeries(id)),
     ocpp21Messages: new Ocpp21MessageLog(new Ocpp21MessagesRepo(db), writes, log),
-    messageLog: new MessageLog(db, config.messageLogMaxRows, writes),
+    messageLog: new MessageLog(storageWorker),
     auth: createAuth(db, writes, siteSettings, log),
     webhooks: new WebhookService(new WebhooksRepo(db), writes, events, log, {
       attempts: config.webhookAttempts,
@@ -213,23 +229,30 @@ function buildServices(config: Config, db: Db, log: Logger, startedAt: Date, pki
   reapplyProfilesOnBoot(services as Services);
   services.balancer = new Balancer(services as Services, new SiteModelService(new SiteRepo(db), writes, (id) => services.stations.get(id) !== undefined));
   services.balancer.start();
+  services.sitePower = new SitePowerRecorder(services as Services, new SitePowerRepo(db));
+  services.sitePower.start();
   startCostUpdates(services as Services);
   return services as Services;
 }
 
+/** `clock`: the load-management driver's time (a simulator's; real time by default). */
+export interface ApplianceOptions {
+  clock?: Clock;
+}
+
 /** Starts everything on one port: admin UI, REST API and the OCPP websocket server. */
-export async function startAppliance(config: Config, log: Logger): Promise<Appliance> {
+export async function startAppliance(config: Config, log: Logger, options: ApplianceOptions = {}): Promise<Appliance> {
   // Before anything touches the data directory: one appliance per data directory.
   const lock = lockDataDir(config.dataDir);
   try {
-    return await startLocked(config, log, lock);
+    return await startLocked(config, log, lock, options);
   } catch (error) {
     lock.release();
     throw error;
   }
 }
 
-async function startLocked(config: Config, log: Logger, lock: DataDirLock): Promise<Appliance> {
+async function startLocked(config: Config, log: Logger, lock: DataDirLock, options: ApplianceOptions): Promise<Appliance> {
   const startedAt = new Date();
   const db: Db = openDatabase(config.dataDir);
   const pkiLog = deferLogs(log);
@@ -248,7 +271,7 @@ async function startLocked(config: Config, log: Logger, lock: DataDirLock): Prom
     db.close();
     throw error;
   }
-  const services = buildServices(config, db, log, startedAt, pki);
+  const services = buildServices(config, db, log, startedAt, pki, options);
   let listeners: Listeners | undefined;
   const { stations, writes, messageLog } = services;
   writes.onHealthChange((health) =>
@@ -272,7 +295,7 @@ async function startLocked(config: Config, log: Logger, lock: DataDirLock): Prom
     log,
   });
   const app = createHttpApp(services);
-  const flushTimer = setInterval(() => stations.flushLastSeen(), 10_000);
+  const flushTimer = setInterval(() => stations.flushLastSeen(250), 10_000);
   flushTimer.unref();
 
   try {
@@ -309,11 +332,12 @@ async function startLocked(config: Config, log: Logger, lock: DataDirLock): Prom
       services.reservations.stop();
       services.webhooks.stop();
       services.balancer.stop();
+      services.sitePower.stop();
       services.metrics.close();
       await new Promise((resolve) => setImmediate(resolve));
       stations.flushLastSeen();
-      messageLog.flush();
-      writes.flush();
+      writes.close();
+      await messageLog.close();
       await backups.stop();
       db.close();
       lock.release();

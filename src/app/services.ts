@@ -40,6 +40,10 @@ import type { ExportService } from '../domain/exports.ts';
 import type { WebhookService } from '../domain/webhooks.ts';
 import type { Metrics } from '../metrics/metrics.ts';
 import type { Balancer } from '../balancer/balancer.ts';
+import type { SitePowerRecorder } from '../balancer/power/site-power-recorder.ts';
+import type { BackupCatalog } from '../storage/backup-catalog.ts';
+import type { IdTokenGroupService } from '../domain/id-token-groups.ts';
+import type { Clock } from '../balancer/clock.ts';
 
 /**
  * Everything the appliance is made of, built once in appliance.ts. OCPP handlers, commands and API routes
@@ -52,9 +56,15 @@ export interface Services {
   log: Logger;
   version: string;
   startedAt: Date;
+  /** The data directory (database, backups, PKI, uploads). */
+  dataDir: string;
+  /** Database backups in <dataDir>/backups: the daily ones and those made on request. */
+  backups: BackupCatalog;
   stations: StationService;
   transactions: TransactionService;
   idTokens: IdTokenService;
+  /** ID-token groups (OCPP groupIdToken). */
+  idTokenGroups: IdTokenGroupService;
   warnings: StationWarnings;
   remoteStarts: RemoteStartTracker;
   siteSettings: SiteSettingsService;
@@ -98,4 +108,8 @@ export interface Services {
   metrics: Metrics;
   /** Local load management: site model, site meters, the driver of the allocation core (src/balancer). */
   balancer: Balancer;
+  /** Site power against the grid limit: streamed live (`site.power`) and kept per minute for the dashboard's chart. */
+  sitePower: SitePowerRecorder;
+  /** The load-management driver's time; real time unless a simulator drives it (scripts/sim-site). */
+  clock?: Clock;
 }

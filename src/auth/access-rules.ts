@@ -24,6 +24,8 @@ export const defaultAccess: { read: Access; write: Access } = { read: 'viewer', 
 export const accessRules: AccessRule[] = [
   // For monitoring and for the login and first-run pages.
   { path: '/health', exact: true, read: 'public' },
+  // The API's description (what the open-source code tells anyway), for tools and the reference page.
+  { path: '/openapi.json', exact: true, read: 'public' },
   { path: '/setup', exact: true, read: 'public', write: 'public' },
   { path: '/auth/login', exact: true, write: 'public' },
   // The site CA certificate: chargers and browsers must be able to fetch it to trust the appliance.

@@ -3,6 +3,7 @@ import { checkParams } from '../commands/params.ts';
 import { ConflictError } from '../domain/errors.ts';
 import { LiveReadingsRepo } from '../storage/live-readings-repo.ts';
 import type { PerPhase } from './core/index.ts';
+import { systemClock } from './clock.ts';
 import { BalancerDriver } from './driver/driver.ts';
 import { explain } from './driver/explain.ts';
 import { MeterReadings, type MeterReading } from './meter/meter-readings.ts';
@@ -25,7 +26,7 @@ export class Balancer {
   constructor(services: Services, site: SiteModelService) {
     this.services = services;
     this.site = site;
-    this.driver = new BalancerDriver({ services, site, meters: this.meters, readings: new LiveReadingsRepo(services.db) });
+    this.driver = new BalancerDriver({ services, site, meters: this.meters, readings: new LiveReadingsRepo(services.db), ...(services.clock ? { clock: services.clock } : {}) });
   }
 
   start(): void {
@@ -53,7 +54,8 @@ export class Balancer {
     const powers: PerPhase | null = body.powerW === undefined ? null : typeof body.powerW === 'number' ? [body.powerW / 3, body.powerW / 3, body.powerW / 3] : body.powerW;
     const currentA = body.currentA ?? (powers!.map((w) => w / voltage) as PerPhase);
     // A reading from the future (a meter's clock ahead) counts as now: it must not stay fresh for longer than it is.
-    const measuredAt = Math.min(Date.now(), body.measuredAt ? Date.parse(body.measuredAt) : Date.now());
+    const now = (this.services.clock ?? systemClock).now();
+    const measuredAt = Math.min(now, body.measuredAt ? Date.parse(body.measuredAt) : now);
     const reading: MeterReading = { circuitId: circuit.id, currentA, powerW: body.powerW ?? null, measuredAt, source: 'push' };
     this.meters.record(reading);
     return reading;

@@ -28,7 +28,7 @@ export function openAuthStore(config: Config): AuthStore {
     tokens: new ApiTokenService(new ApiTokensRepo(db), writes),
     audit: new AuditLog(new AuditRepo(db), writes),
     close: () => {
-      writes.flush();
+      writes.close();
       db.close();
     },
   };

@@ -1,4 +1,4 @@
-import { Ajv, type ValidateFunction } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import type { ParamsSchema } from './spec.ts';
 
@@ -34,7 +34,12 @@ export function checkParams<T>(schema: ParamsSchema | Record<string, unknown>, i
   }
   const value = input ?? {};
   if (validate(value)) return value as T;
-  const fields = (validate.errors ?? []).map((e) => {
+  throw new ParamsError(fieldErrors(validate.errors ?? []));
+}
+
+/** One entry per failing field of an ajv result, named by its dotted path (`evses.0.rotation`). */
+export function fieldErrors(errors: ErrorObject[]): FieldError[] {
+  return errors.map((e) => {
     const base = e.instancePath.replace(/^\//, '').replaceAll('/', '.');
     if (e.keyword === 'required') {
       const missing = String(e.params['missingProperty']);
@@ -47,5 +52,4 @@ export function checkParams<T>(schema: ParamsSchema | Record<string, unknown>, i
     if (e.keyword === 'enum') return { field: base || '(body)', message: `must be one of ${(e.params['allowedValues'] as unknown[]).join(', ')}` };
     return { field: base || '(body)', message: e.message ?? 'is invalid' };
   });
-  throw new ParamsError(fields);
 }

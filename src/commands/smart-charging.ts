@@ -12,6 +12,15 @@ import { UnsupportedCommandError, defaultOutcome, type CommandContext, type Comm
 export const SET_LIMIT_STACK_LEVEL = 1;
 
 type NewProfile = Omit<ChargingProfile, 'id'> & { id?: number };
+
+/** Params of the load-management driver's own fail-safe sends: the only station-wide profiles not held to the share. */
+const failSafeSends = new WeakSet<object>();
+
+/** Marks `params` as the driver's fail-safe profile (see `fallbackProfiles`), which may go above the share for its lease. */
+export function asFailSafeSend<T extends object>(params: T): T {
+  failSafeSends.add(params);
+  return params;
+}
 interface SetParams {
   evseId: number;
   profile: NewProfile;
@@ -50,7 +59,22 @@ export function smartChargingCommands(services: Services): CommandSpec[] {
       : { action: 'SetChargingProfile', payload: setChargingProfile2(evseId, profile, stationTxId) };
   }
 
+  /**
+   * A station-wide profile (EVSE 0: max or default) above a managed station's fail-safe share would override the
+   * fail-safe profile, at a higher stack level or in its slot, and hold when Ampyard is gone: refused (409).
+   */
+  function guardFailSafe(params: object, stationId: string, evseId: number, profile: ChargingProfile): void {
+    if (evseId !== 0 || (profile.purpose !== 'stationMax' && profile.purpose !== 'txDefault') || failSafeSends.has(params)) return;
+    const unit = profile.schedule.unit;
+    const share = services.balancer?.driver.failSafeLimit(stationId, unit);
+    if (share === undefined) return;
+    const highest = Math.max(...profile.schedule.periods.map((p) => p.limit));
+    if (highest <= share) return;
+    throw new ConflictError(`station ${stationId} is under load management: a station-wide limit of ${highest} ${unit} is above its fail-safe share of ${share} ${unit} and would override the fail-safe profile; set at most ${share} ${unit}, or take the station out of the site model`);
+  }
+
   function prepare(params: object, { station, version }: CommandContext, evseId: number, profile: ChargingProfile): OcppRequest {
+    guardFailSafe(params, station.id, evseId, profile);
     const request = setRequest(station, version, evseId, profile);
     sent.set(params, { evseId, profile });
     return request;

@@ -39,9 +39,17 @@ export type DomainEvent =
   | { type: 'security.event'; data: SecurityEvent }
   | { type: 'csr.updated'; data: CertificateSigningRequest }
   | {
+      /** Site power every few seconds, for the UI's live stream only (not sent to webhooks). */
+      type: 'site.power';
+      data: { at: string; powerW: number; chargersW: number; phaseA: number[]; limitA: number[] | null; limitW: number | null; buildingW: number | null };
+    }
+  | {
       type: 'connector.updated';
       data: { stationId: string; evseId: number; connectorId: number; status: ConnectorStatus; errorCode: string | null };
     };
+
+/** Frequent live readings streamed to the UI only: webhooks never receive them, not even with `*`. */
+export type StreamOnlyEventType = 'site.power';
 
 export type Listener = (event: DomainEvent) => void;
 

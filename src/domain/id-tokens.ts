@@ -1,7 +1,10 @@
 import type { IdTokensRepo } from '../storage/id-tokens-repo.ts';
 import type { WriteQueue } from '../storage/write-queue.ts';
 
-export type IdTokenStatus = 'accepted' | 'blocked' | 'expired' | 'invalid';
+export const idTokenStatuses = ['accepted', 'blocked', 'expired', 'invalid'] as const;
+export type IdTokenStatus = (typeof idTokenStatuses)[number];
+/** OCPP 2.x IdTokenEnumType (1.6 id tags are sent as they are). */
+export const idTokenTypes = ['ISO14443', 'ISO15693', 'eMAID', 'Central', 'KeyCode', 'Local', 'MacAddress', 'NoAuthorization'] as const;
 
 export interface IdToken {
   token: string;
@@ -15,6 +18,9 @@ export interface IdToken {
   createdAt: string;
   updatedAt: string;
 }
+
+/** One row of an import: the token, and the fields to set (left out: kept, or the default for a new token). */
+export type IdTokenImportRow = { token: string } & Partial<Pick<IdToken, 'type' | 'status' | 'expiresAt' | 'groupId' | 'label'>>;
 
 /** The answer to "may this token charge?", version-neutral; `unknown` is 1.6's Invalid. */
 export interface Authorization {
@@ -86,6 +92,29 @@ export class IdTokenService {
     const next = { ...existing, ...changes, source: 'operator' as const, updatedAt: new Date().toISOString() };
     await this.writes.run(() => this.repo.update(next));
     return this.repo.get(token);
+  }
+
+  /** Which rows would create a token and which would change one. */
+  planImport(rows: IdTokenImportRow[]): { created: number; updated: number } {
+    const updated = rows.filter((r) => this.repo.get(r.token) !== undefined).length;
+    return { created: rows.length - updated, updated };
+  }
+
+  /** Creates or updates every row in one transaction: all of them or, on a failure, none. */
+  async importAll(rows: IdTokenImportRow[]): Promise<{ created: number; updated: number }> {
+    const now = new Date().toISOString();
+    return this.writes.run(() => {
+      let created = 0;
+      for (const row of rows) {
+        const existing = this.repo.get(row.token);
+        if (existing) this.repo.update({ ...existing, ...row, source: 'operator', updatedAt: now });
+        else {
+          this.repo.insert({ type: 'ISO14443', status: 'accepted', expiresAt: null, groupId: null, label: null, ...row, source: 'operator', lastUsedAt: null, createdAt: now, updatedAt: now });
+          created += 1;
+        }
+      }
+      return { created, updated: rows.length - created };
+    });
   }
 
   async remove(token: string): Promise<boolean> {

@@ -181,16 +181,23 @@ export class StationService {
     this.events.publish({ type: 'connector.updated', data: { stationId: id, evseId, connectorId, status, errorCode } });
   }
 
-  /** Writes the last-seen times gathered since the previous call. */
-  flushLastSeen(): void {
+  /**
+   * Writes the last-seen times gathered since the previous call; `perTurn` of them per event-loop turn, so that
+   * thousands of stations do not hold up their own messages for one long transaction.
+   */
+  flushLastSeen(perTurn = Infinity): void {
     if (this.dirtyLastSeen.size === 0) return;
     const entries = [...this.dirtyLastSeen];
     this.dirtyLastSeen.clear();
-    try {
-      this.repo.saveLastSeen(entries);
-    } catch (error) {
-      this.log.warn('could not store last-seen times', { error });
-    }
+    const save = (from: number) => {
+      try {
+        this.repo.saveLastSeen(entries.slice(from, from + perTurn));
+      } catch (error) {
+        this.log.warn('could not store last-seen times', { error });
+      }
+      if (from + perTurn < entries.length) setImmediate(save, from + perTurn);
+    };
+    save(0);
   }
 
   private async persist(station: Station): Promise<void> {

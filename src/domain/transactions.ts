@@ -149,10 +149,12 @@ export class TransactionService {
     });
   }
 
-  async update(transactionId: number, change: Omit<Parameters<TransactionsRepo['update']>[0], 'id'>): Promise<Transaction | undefined> {
+  /** Updates a session's fields and stores the meter samples that came with the update, in one durable write. */
+  async update(transactionId: number, change: Omit<Parameters<TransactionsRepo['update']>[0], 'id'>, samples: MeterSample[] = []): Promise<Transaction | undefined> {
     const tx = await this.writes.run(() => {
       this.repo.update({ ...change, id: transactionId });
-      return this.repo.get(transactionId);
+      const updated = this.repo.get(transactionId);
+      return updated && samples.length > 0 ? this.storeSamples(updated.stationId, updated.evseId, updated, samples) : updated;
     });
     if (tx) this.events.publish({ type: 'transaction.updated', data: tx });
     return tx;
@@ -166,16 +168,29 @@ export class TransactionService {
       if (linked && linked.stationId !== stationId) linked = undefined;
       // Clock-aligned values come without a transaction id; they still belong to the session running on the EVSE.
       if (!linked && transactionId === null && evseId > 0) linked = this.repo.activeOnEvse(stationId, evseId)[0];
-      this.repo.insertSamples(samples.map((s) => ({ ...s, stationId, evseId, transactionId: linked?.id ?? null })));
-      if (!linked) return undefined;
-      const byTime = new Map<string, MeterSample[]>();
-      for (const s of samples) byTime.set(s.timestamp, [...(byTime.get(s.timestamp) ?? []), s]);
-      for (const [at, group] of [...byTime].sort(([a], [b]) => a.localeCompare(b))) {
-        this.repo.recordLive(linked.id, at, energyRegister(group), activePower(group));
-      }
-      return this.repo.get(linked.id);
+      return this.storeSamples(stationId, evseId, linked, samples);
     });
     if (tx?.status === 'active') this.events.publish({ type: 'transaction.updated', data: tx });
+    return tx;
+  }
+
+  /** Inside a queued write: the samples, and the session's live figures; returns the session as now stored. */
+  private storeSamples(stationId: string, evseId: number, linked: Transaction | undefined, samples: MeterSample[]): Transaction | undefined {
+    this.repo.insertSamples(samples.map((s) => ({ ...s, stationId, evseId, transactionId: linked?.id ?? null })));
+    if (!linked) return undefined;
+    const byTime = new Map<string, MeterSample[]>();
+    for (const s of samples) byTime.set(s.timestamp, [...(byTime.get(s.timestamp) ?? []), s]);
+    const now = new Date().toISOString();
+    let tx = linked;
+    for (const [at, group] of [...byTime].sort(([a], [b]) => a.localeCompare(b))) {
+      const meterWh = energyRegister(group);
+      const powerW = activePower(group);
+      this.repo.recordLive(tx.id, at, meterWh, powerW, now);
+      // What the UPDATE just did, without reading the row back.
+      if (tx.lastSampleAt === null || tx.lastSampleAt <= at) {
+        tx = { ...tx, lastMeterWh: meterWh ?? tx.lastMeterWh, lastPowerW: powerW ?? tx.lastPowerW, lastSampleAt: at, updatedAt: now };
+      }
+    }
     return tx;
   }
 

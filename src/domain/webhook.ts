@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import type { DomainEvent } from './events.ts';
+import type { DomainEvent, StreamOnlyEventType } from './events.ts';
 
 /** A receiver of domain events (an ERP, a CRM…). The secret is never part of it: it is shown once, when set. */
 export interface Webhook {
@@ -41,7 +41,7 @@ export interface WebhookDelivery {
 }
 
 /** The event types a webhook can ask for, with what they mean (listed by GET /api/v1/webhooks/event-types). */
-export const webhookEventTypes: Record<DomainEvent['type'], string> = {
+export const webhookEventTypes: Record<Exclude<DomainEvent['type'], StreamOnlyEventType>, string> = {
   'station.updated': 'a station connected, disconnected, booted or changed registration (data: Station)',
   'station.booted': 'a station sent BootNotification',
   'station.warning': 'a station did something odd that Ampyard worked around',

@@ -7,7 +7,7 @@ import type { WriteQueue } from '../storage/write-queue.ts';
 import { NotFoundError } from './errors.ts';
 import type { DomainEvent, EventBus } from './events.ts';
 import { WebhookSender } from './webhook-sender.ts';
-import { eventPatternProblem, PING_EVENT, wantsEvent, type DeliveryStatus, type Webhook, type WebhookDelivery } from './webhook.ts';
+import { eventPatternProblem, PING_EVENT, wantsEvent, webhookEventTypes, type DeliveryStatus, type Webhook, type WebhookDelivery } from './webhook.ts';
 
 export interface WebhookOptions {
   attempts: number;
@@ -171,6 +171,7 @@ export class WebhookService {
   }
 
   private onEvent(event: DomainEvent): void {
+    if (!Object.hasOwn(webhookEventTypes, event.type)) return;
     const targets = this.hooks.filter((hook) => hook.enabled && wantsEvent(hook, event.type));
     if (targets.length === 0) return;
     this.enqueue(targets, event.type, event.data).catch((error: Error) =>

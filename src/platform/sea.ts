@@ -61,6 +61,12 @@ export function seaAsset(name: string): Buffer | undefined {
 }
 
 let loadedBinding: object | undefined;
+let loadedBindingFile: string | undefined;
+
+/** Where nativeSqliteBinding() extracted the addon it loaded (for worker threads, which load it again); else undefined. */
+export function nativeSqliteBindingFile(): string | undefined {
+  return loadedBindingFile;
+}
 
 /**
  * The better-sqlite3 native addon for the executable, ready to be passed to better-sqlite3:
@@ -98,6 +104,7 @@ export function nativeSqliteBinding(dataDir: string): object | undefined {
     );
   }
   loadedBinding = mod.exports;
+  loadedBindingFile = file;
   removeStaleCopies(dir, file);
   return loadedBinding;
 }

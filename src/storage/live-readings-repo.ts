@@ -14,6 +14,7 @@ export class LiveReadingsRepo {
 
   constructor(db: Db) {
     this.s = {
+      // This WHERE is the partial index meter_values_live's (migration 016): keep the two the same.
       latest: db.prepare(`SELECT measurand, phase, location, value, timestamp FROM meter_values
         WHERE transaction_id = ? AND value IS NOT NULL AND measurand IN ('Current.Import', 'Power.Active.Import', 'SoC')
         ORDER BY timestamp DESC, id DESC LIMIT 24`),

@@ -116,8 +116,8 @@ export class TransactionsRepo {
     });
   }
 
-  recordLive(id: number, at: string, meterWh: number | null, powerW: number | null): void {
-    this.s.live.run({ id, at, meterWh, powerW, now: new Date().toISOString() });
+  recordLive(id: number, at: string, meterWh: number | null, powerW: number | null, now = new Date().toISOString()): void {
+    this.s.live.run({ id, at, meterWh, powerW, now });
   }
 
   insertSamples(samples: StoredSample[]): void {

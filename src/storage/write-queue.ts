@@ -1,5 +1,5 @@
-import { open, type FileHandle } from 'node:fs/promises';
 import type { Db } from './database.ts';
+import { WalDurability, type Checkpointer } from './wal-durability.ts';
 import { StorageUnavailableError, describeProblem, storageProblemOf, type StorageHealth, type StorageProblem } from './storage-health.ts';
 
 interface QueuedWrite {
@@ -28,14 +28,20 @@ export class WriteQueue {
   private readonly commitWindowMs: number;
   private lastCommitAt = -Infinity;
 
-  private readonly walFile: string | undefined;
+  private readonly durability: WalDurability | undefined;
+  private readonly savepoint;
 
-  /** `durableWal`: fsync the WAL after each commit before settling (for databases opened with synchronous=NORMAL). */
-  constructor(db: Db, maxBatch = 2000, commitWindowMs = 5, durableWal = !db.memory && db.pragma('synchronous', { simple: true }) === 1) {
+  /**
+   * `durableWal`: the queue makes commits durable itself, off the event loop (see WalDurability); for a WAL
+   * database opened with synchronous=NORMAL. With FULL, SQLite fsyncs inside each COMMIT instead.
+   * `checkpointer`: who copies the WAL into the database file, so that no COMMIT does (see WalDurability).
+   */
+  constructor(db: Db, options: { maxBatch?: number; commitWindowMs?: number; durableWal?: boolean; checkpointer?: Checkpointer } = {}) {
     this.db = db;
-    this.maxBatch = maxBatch;
-    this.commitWindowMs = commitWindowMs;
-    this.walFile = durableWal ? `${db.name}-wal` : undefined;
+    this.maxBatch = options.maxBatch ?? 2000;
+    this.commitWindowMs = options.commitWindowMs ?? 5;
+    this.savepoint = { begin: db.prepare('SAVEPOINT queued_write'), release: db.prepare('RELEASE queued_write'), rollback: db.prepare('ROLLBACK TO queued_write') };
+    this.durability = (options.durableWal ?? isNormalSyncWal(db)) ? new WalDurability(db, options.checkpointer, () => this.schedule()) : undefined;
   }
 
   /**
@@ -45,13 +51,23 @@ export class WriteQueue {
   run<T>(write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ write, resolve, reject });
-      if (this.queue.length >= this.maxBatch) this.flush();
+      if (this.queue.length >= this.maxBatch && !this.durability?.holdingCommits) this.flush();
       else this.schedule();
     });
   }
 
-  /** Commits everything queued now; used before shutdown. */
+  /** Commits everything queued now (read-your-writes, shutdown). */
   flush(): void {
+    this.commit();
+  }
+
+  /** Flushes, then hands checkpoints back to SQLite so that closing the database leaves everything durable. */
+  close(): void {
+    this.flush();
+    this.durability?.close();
+  }
+
+  private commit(): void {
     const batch = this.queue;
     if (batch.length === 0) return;
     this.queue = [];
@@ -64,7 +80,7 @@ export class WriteQueue {
       this.db.transaction(() => {
         for (const item of batch) {
           try {
-            results.set(item, this.db.transaction(item.write)());
+            results.set(item, this.inSavepoint(item.write));
           } catch (error) {
             const problem = storageProblemOf(error);
             storageFailure ??= problem;
@@ -92,24 +108,24 @@ export class WriteQueue {
         else item.resolve(results.get(item));
       }
     };
-    if (!this.walFile) return settle();
-    this.syncWal().then(() => settle(), (error: Error) => settle(error));
+    if (!this.durability) return settle();
+    this.durability.afterCommit(settle);
   }
 
-  /**
-   * The commit is durable once the WAL is on disk. SQLite runs with synchronous=NORMAL (no fsync inside COMMIT),
-   * and the WAL is fsynced here on the thread pool instead, so a slow disk holds back only the callers of this
-   * batch, never the event loop. A WAL that is gone was checkpointed into the database, which SQLite synced.
-   */
-  private async syncWal(): Promise<void> {
-    let handle: FileHandle | undefined;
+  /** Like db.transaction(write)() inside the batch's transaction, without building a transaction function per write. */
+  private inSavepoint(write: () => unknown): unknown {
+    this.savepoint.begin.run();
     try {
-      handle = await open(this.walFile!, 'r+');
-      await handle.sync();
+      const result = write();
+      if (typeof (result as { then?: unknown } | null)?.then === 'function') throw new TypeError('a queued write must not be asynchronous');
+      this.savepoint.release.run();
+      return result;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    } finally {
-      await handle?.close();
+      if (this.db.inTransaction) {
+        this.savepoint.rollback.run();
+        this.savepoint.release.run();
+      }
+      throw error;
     }
   }
 
@@ -146,9 +162,14 @@ export class WriteQueue {
     const wait = this.lastCommitAt + this.commitWindowMs - performance.now();
     const run = () => {
       this.scheduled = false;
-      this.flush();
+      // While a checkpoint runs, the durability layer schedules the queue again when it is done.
+      if (!this.durability?.holdingCommits) this.commit();
     };
     if (wait <= 0) setImmediate(run);
     else setTimeout(run, wait);
   }
+}
+
+function isNormalSyncWal(db: Db): boolean {
+  return !db.memory && db.pragma('journal_mode', { simple: true }) === 'wal' && db.pragma('synchronous', { simple: true }) === 1;
 }

@@ -8,15 +8,18 @@ const volatile: Record<string, string[]> = {
   station_security: ['last_profile', 'last_credential', 'last_certificate_serial', 'last_address', 'last_host', 'last_authenticated_at', 'updated_at'],
 };
 
+/** Tables written on a timer whatever requests arrive (site power, every minute): never part of a snapshot. */
+const recordedOverTime = ['site_power_history'];
+
 /**
- * Every row of every table except the OCPP message log, as JSON text per table, for "nothing changed"
- * checks after hostile input.
+ * Every row of every table except the OCPP message log (and those recorded over time), as JSON text per table,
+ * for "nothing changed" checks after hostile input.
  */
 export function domainSnapshot(db: Db, skip: readonly string[] = ['ocpp_messages']): Record<string, string> {
   const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
   const out: Record<string, string> = {};
   for (const table of tables) {
-    if (skip.includes(table)) continue;
+    if (skip.includes(table) || recordedOverTime.includes(table)) continue;
     const rows = db.prepare(`SELECT * FROM "${table}"`).all() as Record<string, unknown>[];
     for (const row of rows) for (const column of volatile[table] ?? []) delete row[column];
     out[table] = rows.map((row) => JSON.stringify(row)).sort().join('\n');

@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startAppliance, type Appliance } from '../app/appliance.ts';
+import type { Clock } from '../balancer/clock.ts';
 import { defaults, type Config } from '../config/config.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { setDefaultHeaders, withDefaultHeaders } from './raw-client.ts';
@@ -27,6 +28,8 @@ export interface TestServerOptions {
   /** No users yet: the appliance waits for first-run setup, and requests are sent without a token. */
   firstRun?: boolean;
   log?: Logger;
+  /** The load-management driver's time (the site simulator's); real time by default. */
+  clock?: Clock;
 }
 
 /**
@@ -39,7 +42,7 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
   // Tests connect stations without credentials unless they test security (allowProfile0: false, and tlsPort -1: any free port).
   const config: Config = { ...defaults, host: '127.0.0.1', port: 0, logLevel: 'silent', allowProfile0: true, tlsPort: 0, ...overrides, dataDir };
   const log = options.log ?? createLogger(process.env['AMPYARD_TEST_LOG'] ? 'debug' : config.logLevel);
-  const appliance = await startAppliance(config, log);
+  const appliance = await startAppliance(config, log, options.clock ? { clock: options.clock } : {});
   const baseUrl = `http://127.0.0.1:${appliance.port}`;
   const admin = { username: 'test-admin', password: randomBytes(12).toString('base64url') };
   let token = '';

@@ -14,6 +14,9 @@ export function AccountMenu() {
           {ROLE_LABELS[user.role]}
         </span>
       </span>
+      <a class="button button--quiet" href="/api/docs" target="_blank" rel="noopener" data-testid="api-docs-link" title="REST API reference" style="text-decoration: none">
+        API
+      </a>
       <button type="button" class="button button--quiet" data-testid="sign-out" onClick={signOut}>
         Sign out
       </button>

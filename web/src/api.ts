@@ -66,6 +66,8 @@ export function describeError(error: unknown): string {
 
 export interface RequestOptions {
   body?: unknown;
+  /** A body that is not JSON, e.g. a CSV file: sent as it is with its content type. */
+  text?: { body: string; contentType: string };
   /** Sign-in and setup answer 401/403 themselves; those must not send the UI back to the sign-in page. */
   ignoreUnauthorized?: boolean;
 }
@@ -74,11 +76,12 @@ export interface RequestOptions {
 export async function request<T>(method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE', path: string, options: RequestOptions = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.text) headers['content-type'] = options.text.contentType;
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
   const response = await fetch(API_BASE + path, {
     method,
     headers,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    body: options.text ? options.text.body : options.body === undefined ? undefined : JSON.stringify(options.body),
     credentials: 'same-origin',
     cache: 'no-store',
   });

@@ -1,6 +1,8 @@
 import { AppHeader } from './app-header.tsx';
 import { DashboardPage } from './dashboard-page.tsx';
 import { IdTokensPage } from './id-tokens-page.tsx';
+import { FleetVehiclesPage } from './fleet-vehicles-page.tsx';
+import { LoadManagementPage } from './load-management-page.tsx';
 import { NavBar } from './nav-bar.tsx';
 import { useRoute } from './router.ts';
 import { SessionDetailPage } from './session-detail-page.tsx';
@@ -20,7 +22,7 @@ export function App() {
       <AppHeader stream={live.stream} />
       <NavBar active={section} />
       {section === 'dashboard' ? (
-        <DashboardPage stations={live.stations} />
+        <DashboardPage stations={live.stations} loaded={live.loaded} />
       ) : section === 'stations' && id ? (
         <StationDetailPage key={id} stationId={id} />
       ) : section === 'sessions' && id ? (
@@ -29,8 +31,12 @@ export function App() {
         <SessionsPage query={route.query} />
       ) : section === 'id-tokens' ? (
         <IdTokensPage />
+      ) : section === 'load-management' ? (
+        <LoadManagementPage />
+      ) : section === 'vehicles' ? (
+        <FleetVehiclesPage />
       ) : section === 'settings' ? (
-        <SettingsPage />
+        <SettingsPage section={id} />
       ) : (
         <StationsPage live={live} />
       )}

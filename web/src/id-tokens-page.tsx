@@ -1,19 +1,31 @@
-// ID tokens (RFID cards etc.): search, create with field-level errors, block/unblock, delete.
+// ID tokens (RFID cards etc.): search, create with field-level errors, block/unblock, delete; groups, CSV import
+// and whether each station has the current local list.
 import { useState } from 'preact/hooks';
-import { ApiError, describeError, type FieldError } from './api.ts';
-import { createIdToken, deleteIdToken, fetchIdTokens, updateIdToken, type IdToken } from './domain-api.ts';
+import { describeError } from './api.ts';
+import { deleteIdToken, fetchIdTokens, updateIdToken, type IdToken } from './domain-api.ts';
 import { ErrorBanner } from './error-banner.tsx';
-import { describedBy, fieldError, FormField } from './form-field.tsx';
 import { formatDateTime } from './format.ts';
+import { CsvImportPanel } from './id-tokens/csv-import-panel.tsx';
+import { GroupsPanel } from './id-tokens/groups-panel.tsx';
+import { fetchGroups } from './id-tokens/id-tokens-api.ts';
+import { LocalListPanel } from './id-tokens/local-list-panel.tsx';
+import { NewIdToken } from './id-tokens/new-id-token.tsx';
+import { useSession } from './session.tsx';
 import { usePoll } from './use-poll.ts';
 
 const PAGE_SIZE = 50;
-const TYPES = ['ISO14443', 'ISO15693', 'eMAID', 'Central', 'KeyCode', 'Local', 'MacAddress'];
 
 export function IdTokensPage() {
   const [search, setSearch] = useState('');
   const [offset, setOffset] = useState(0);
   const list = usePoll(() => fetchIdTokens(search.trim(), offset, PAGE_SIZE), [search, offset], 0);
+  const groups = usePoll(fetchGroups, [], 0);
+  // Viewers may look but not change (src/auth/access-rules.ts): no import, no group changes.
+  const canEdit = useSession().user.role !== 'viewer';
+  const reloadAll = () => {
+    list.reload();
+    groups.reload();
+  };
   const [actionError, setActionError] = useState<string | null>(null);
 
   const act = async (work: () => Promise<unknown>) => {
@@ -30,7 +42,7 @@ export function IdTokensPage() {
 
   return (
     <main class="page" data-testid="id-tokens-page">
-      <NewIdToken onCreated={list.reload} />
+      <NewIdToken onCreated={reloadAll} groups={groups.data?.items ?? []} />
       <section class="panel">
         <header class="panel__header">
           <h2>ID tokens {total !== undefined && <span class="count">{total}</span>}</h2>
@@ -84,6 +96,9 @@ export function IdTokensPage() {
           </footer>
         )}
       </section>
+      <GroupsPanel groups={groups} onChanged={reloadAll} canEdit={canEdit} />
+      {canEdit && <CsvImportPanel onImported={reloadAll} />}
+      <LocalListPanel />
     </main>
   );
 }
@@ -121,78 +136,5 @@ function TokenRow({ token: t, act }: { token: IdToken; act: (work: () => Promise
         </button>
       </td>
     </tr>
-  );
-}
-
-function NewIdToken({ onCreated }: { onCreated: () => void }) {
-  const [token, setToken] = useState('');
-  const [label, setLabel] = useState('');
-  const [type, setType] = useState(TYPES[0]);
-  const [groupId, setGroupId] = useState('');
-  const [errors, setErrors] = useState<FieldError[]>([]);
-  const [message, setMessage] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const submit = async () => {
-    setBusy(true);
-    setErrors([]);
-    setMessage(null);
-    try {
-      const created = await createIdToken({ token: token.trim(), type, ...(label.trim() ? { label: label.trim() } : {}), ...(groupId.trim() ? { groupId: groupId.trim() } : {}) });
-      setMessage(`Created ${created.token}.`);
-      setToken('');
-      setLabel('');
-      setGroupId('');
-      onCreated();
-    } catch (error) {
-      if (error instanceof ApiError && error.fields.length > 0) setErrors(error.fields);
-      else setErrors([{ field: error instanceof ApiError && error.status === 409 ? 'token' : '(form)', message: describeError(error) }]);
-    } finally {
-      setBusy(false);
-    }
-  };
-  const tokenError = fieldError(errors, 'token');
-  const formError = errors.filter((e) => !['token', 'label', 'type', 'groupId'].includes(e.field)).map((e) => `${e.field}: ${e.message}`)[0];
-
-  return (
-    <section class="panel">
-      <header class="panel__header">
-        <h2>New ID token</h2>
-      </header>
-      <form
-        class="form-row"
-        data-testid="id-token-form"
-        onSubmit={(e) => {
-          e.preventDefault();
-          void submit();
-        }}
-      >
-        <FormField id="token-value" label="Token" error={tokenError}>
-          <input id="token-value" value={token} onInput={(e) => setToken(e.currentTarget.value)} aria-invalid={tokenError ? true : undefined} aria-describedby={describedBy('token-value', tokenError)} />
-        </FormField>
-        <FormField id="token-label" label="Label" error={fieldError(errors, 'label')}>
-          <input id="token-label" value={label} onInput={(e) => setLabel(e.currentTarget.value)} />
-        </FormField>
-        <FormField id="token-type" label="Type" error={fieldError(errors, 'type')}>
-          <select id="token-type" value={type} onChange={(e) => setType(e.currentTarget.value)}>
-            {TYPES.map((t) => (
-              <option key={t}>{t}</option>
-            ))}
-          </select>
-        </FormField>
-        <FormField id="token-group" label="Group" error={fieldError(errors, 'groupId')}>
-          <input id="token-group" value={groupId} onInput={(e) => setGroupId(e.currentTarget.value)} />
-        </FormField>
-        <button class="button button--primary form-row__submit" disabled={busy} data-testid="id-token-create">
-          Add
-        </button>
-      </form>
-      {formError && <p class="result result--error">{formError}</p>}
-      {message && (
-        <p class="result result--ok" role="status">
-          {message}
-        </p>
-      )}
-    </section>
   );
 }

@@ -5,6 +5,8 @@ const ITEMS = [
   { key: 'stations', label: 'Stations' },
   { key: 'sessions', label: 'Sessions' },
   { key: 'id-tokens', label: 'ID tokens' },
+  { key: 'load-management', label: 'Load management' },
+  { key: 'vehicles', label: 'Fleet vehicles' },
   { key: 'settings', label: 'Settings' },
 ] as const;
 

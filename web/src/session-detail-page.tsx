@@ -2,11 +2,16 @@
 import { fetchMeterValues, fetchTransaction, type MeterSample } from './domain-api.ts';
 import { ErrorBanner } from './error-banner.tsx';
 import { formatDateTime } from './format.ts';
-import { LineChart, type ChartPoint } from './line-chart.tsx';
 import { href } from './router.ts';
+import { TimeChart } from './time-chart.tsx';
 import { formatEnergy, formatPower, sessionEnergyWh } from './units.ts';
 import { useEventRefresh } from './use-event-refresh.ts';
 import { usePoll } from './use-poll.ts';
+
+interface ChartPoint {
+  t: number;
+  v: number;
+}
 
 /** Total (phase-less) samples of one measurand, in W or Wh. */
 function series(samples: MeterSample[], measurand: string): ChartPoint[] {
@@ -75,11 +80,16 @@ export function SessionDetailPage({ id }: { id: number }) {
             </div>
           </dl>
           <div class="charts">
-            <LineChart testId="power-chart" label="Power" points={series(samples, 'Power.Active.Import')} format={formatPower} />
-            <LineChart testId="energy-chart" label="Energy charged" points={sinceStart(series(samples, 'Energy.Active.Import.Register'), t.meterStartWh)} format={formatEnergy} />
+            <SessionChart testId="power-chart" label="Power" points={series(samples, 'Power.Active.Import')} format={formatPower} />
+            <SessionChart testId="energy-chart" label="Energy charged" points={sinceStart(series(samples, 'Energy.Active.Import.Register'), t.meterStartWh)} format={formatEnergy} />
           </div>
         </section>
       )}
     </main>
   );
+}
+
+function SessionChart({ points, format, label, testId }: { points: ChartPoint[]; format: (v: number) => string; label: string; testId: string }) {
+  if (points.length < 2) return <p class="empty">Not enough {label.toLowerCase()} samples for a chart yet.</p>;
+  return <TimeChart testId={testId} label={label} t={points.map((p) => p.t / 1000)} series={[{ label, color: '#1f6feb', values: points.map((p) => p.v) }]} format={format} height={200} />;
 }

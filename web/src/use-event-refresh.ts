@@ -67,3 +67,13 @@ export function forStation(stationId: string): (data: unknown) => boolean {
     return d?.stationId === stationId || d?.id === stationId;
   };
 }
+
+/** Calls `onEvent` with the data of each of the given domain events as it arrives (no debounce). */
+export function useEvents(types: string[], onEvent: (type: string, data: unknown) => void): void {
+  const onEventRef = useRef(onEvent);
+  onEventRef.current = onEvent;
+  const key = types.join(',');
+  useEffect(() => subscribe(types, (type, data) => {
+    if (types.includes(type)) onEventRef.current(type, data);
+  }), [key]);
+}

@@ -1,10 +1,12 @@
 /**
  * npm run bench:balancer — runs every site scenario through the simulator (the allocation core every cycle and
  * on events, physics and measurement every simulated second), solves the same scenario exactly offline (HiGHS),
- * times one allocation cycle for 1,000 EVSEs, prints a table and ends with one JSON line.
+ * times one allocation cycle for 1,000 EVSEs, replays the scenarios against the real server over OCPP, prints a
+ * table and ends with one JSON line.
  */
 import { SCENARIOS } from '../../sim-site/scenarios.ts';
 import { simulate } from '../../sim-site/simulate.ts';
+import { ocppModeOf, runOcppMode } from './ocpp-mode.ts';
 import { optimum } from './optimum.ts';
 import { round, timing, type Timing } from './stats.ts';
 import { thousandEvseTiming } from './thousand-timing.ts';
@@ -80,11 +82,15 @@ async function main() {
       `  every cycle planning again: CPU ${line(big.replanCpu)}; wall ${line(big.replanWall)}\n` +
       `  ${bigPass ? 'PASS' : 'FAIL'} (mean CPU < ${CYCLE_BUDGET_MS} ms)\n\n`,
   );
-  const pass = rows.every((r) => r.pass) && bigPass;
+  // The same scenarios against the real server over OCPP in simulated time (`--ocpp=full|off`; see ocpp-mode.ts).
+  const optima = new Map(rows.map((r) => [r.scenario, { energyKwh: r.optimumEnergyKwh, deadlinesMet: r.optimumDeadlinesMet }]));
+  const ocpp = await runOcppMode(ocppModeOf(process.argv), (name) => optima.get(name));
+  const pass = rows.every((r) => r.pass) && bigPass && ocpp.every((r) => r.pass);
   process.stdout.write(`${JSON.stringify({
     bench: 'balancer',
     criteria: { violations: 0, deadlineRatio: DEADLINE_RATIO, energyRatio: ENERGY_RATIO, cycleMsAt1000Evses: CYCLE_BUDGET_MS },
     scenarios: rows.map(({ description: _d, ...r }) => r),
+    ocpp,
     thousandEvses: { evses: big.evses, cpu: rounded(big.cpu), wall: rounded(big.wall), replanCpu: rounded(big.replanCpu), replanWall: rounded(big.replanWall), violations: big.violations, pass: bigPass },
     pass,
   })}\n`);

@@ -1,19 +1,21 @@
 import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
-import { intQuery } from '../query.ts';
+import { defineRoute } from '../openapi/define-route.ts';
+import { beforeIdParam, limitParam, textParam } from '../openapi/query-params.ts';
 
 /** The audit log, newest first; page with `beforeId` (the last id seen). For admins. */
 export function auditRoutes(services: Services): Hono {
   const app = new Hono();
-  app.get('/', (c) =>
-    c.json({
-      items: services.auth.audit.list({
-        username: c.req.query('username') || undefined,
-        action: c.req.query('action') || undefined,
-        beforeId: intQuery(c, 'beforeId', Number.MAX_SAFE_INTEGER, 1, Number.MAX_SAFE_INTEGER),
-        limit: intQuery(c, 'limit', 100, 1, 1000),
-      }),
-    }),
+  defineRoute<{ username?: string; action?: string; beforeId?: number; limit: number }>(
+    app,
+    {
+      method: 'get',
+      path: '/',
+      summary: 'The audit log, newest first',
+      tags: ['Users and access'],
+      query: { username: textParam('Only this user'), action: textParam('Only this action'), beforeId: beforeIdParam, limit: limitParam(100, 1000) },
+    },
+    (c, { query }) => c.json({ items: services.auth.audit.list({ ...query, beforeId: query.beforeId ?? Number.MAX_SAFE_INTEGER }) }),
   );
   return app;
 }

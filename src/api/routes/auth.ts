@@ -6,6 +6,8 @@ import { noteAudit } from '../access.ts';
 import { ApiError, errorBody } from '../errors.ts';
 import { clearSessionCookie, clientAddress, principalOf, requirePrincipal, setSessionCookie } from '../principal.ts';
 import { jsonBody } from '../query.ts';
+import { bodyCheckedBy } from '../openapi/checked-body.ts';
+import { defineRoute } from '../openapi/define-route.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -53,42 +55,54 @@ export async function signIn(c: Context, services: Services, userId: number, sta
   return c.json({ user: users.require(user.id), via: 'session', csrfToken: session.csrfToken, expiresAt: session.expiresAt, ...extra }, status);
 }
 
+const loginBody = { type: 'object', properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 1024 } }, required: ['username', 'password'] };
+const passwordBody = { type: 'object', properties: { currentPassword: { type: 'string' }, newPassword: { type: 'string', minLength: 8 } }, required: ['currentPassword', 'newPassword'] };
+const tags = ['Sign-in'];
+
 export function authRoutes(services: Services): Hono {
   const { users, sessions, limiter } = services.auth;
   const { log } = services;
   const app = new Hono();
 
-  app.post('/login', async (c) => {
-    const body = checkParams<{ username: string; password: string }>(
-      { type: 'object', properties: { username: { type: 'string', minLength: 1, maxLength: 64 }, password: { type: 'string', minLength: 1, maxLength: 1024 } }, required: ['username', 'password'] },
-      await jsonOnlyBody(c),
-    );
-    treatAsAnonymous(c);
-    const address = clientAddress(c);
-    noteAudit(c, { action: 'login.failed', username: body.username });
-    const refused = limiter.check(address, body.username);
-    if (refused) {
-      noteAudit(c, { detail: refused.reason });
-      return tooManyAttempts(c, refused);
-    }
-    const user = await users.verifyCredentials(body.username, body.password);
-    if (!user) {
-      const locked = limiter.fail(address, body.username);
-      log.info('sign-in failed', { user: body.username, address });
-      if (locked) {
-        log.warn('sign-in refused after repeated failures', { user: body.username, address, reason: locked.reason, retryAfterSeconds: locked.retryAfterSeconds });
-        noteAudit(c, { detail: locked.reason });
-        return tooManyAttempts(c, locked);
+  defineRoute(
+    app,
+    {
+      method: 'post',
+      path: '/login',
+      summary: 'Sign in: opens a session (cookie) and returns its CSRF token',
+      tags,
+      rawBody: { contentType: 'application/json', description: 'JSON only (415 otherwise)', schema: loginBody },
+      responses: { 200: { description: 'Signed in; the `ampyard_session` cookie is set' } },
+    },
+    async (c) => {
+      const body = checkParams<{ username: string; password: string }>(loginBody, await jsonOnlyBody(c));
+      treatAsAnonymous(c);
+      const address = clientAddress(c);
+      noteAudit(c, { action: 'login.failed', username: body.username });
+      const refused = limiter.check(address, body.username);
+      if (refused) {
+        noteAudit(c, { detail: refused.reason });
+        return tooManyAttempts(c, refused);
       }
-      return c.json(errorBody('invalid_credentials', 'wrong username or password'), 401);
-    }
-    limiter.succeeded(body.username);
-    log.info('signed in', { user: user.username, address });
-    noteAudit(c, { action: 'login' });
-    return signIn(c, services, user.id);
-  });
+      const user = await users.verifyCredentials(body.username, body.password);
+      if (!user) {
+        const locked = limiter.fail(address, body.username);
+        log.info('sign-in failed', { user: body.username, address });
+        if (locked) {
+          log.warn('sign-in refused after repeated failures', { user: body.username, address, reason: locked.reason, retryAfterSeconds: locked.retryAfterSeconds });
+          noteAudit(c, { detail: locked.reason });
+          return tooManyAttempts(c, locked);
+        }
+        return c.json(errorBody('invalid_credentials', 'wrong username or password'), 401);
+      }
+      limiter.succeeded(body.username);
+      log.info('signed in', { user: user.username, address });
+      noteAudit(c, { action: 'login' });
+      return signIn(c, services, user.id);
+    },
+  );
 
-  app.post('/logout', async (c) => {
+  defineRoute(app, { method: 'post', path: '/logout', summary: 'Sign out: ends the session', tags, responses: { 204: { description: 'Signed out' } } }, async (c) => {
     const principal = requirePrincipal(c);
     noteAudit(c, { action: 'logout' });
     if (principal.sessionIdHash) await sessions.end(principal.sessionIdHash);
@@ -96,28 +110,40 @@ export function authRoutes(services: Services): Hono {
     return c.body(null, 204);
   });
 
-  app.get('/me', (c) => {
+  defineRoute(app, { method: 'get', path: '/me', summary: 'Who is signed in (and the session’s CSRF token)', tags }, (c) => {
     const principal = requirePrincipal(c);
     return c.json({ user: users.require(principal.userId), via: principal.via, ...(principal.csrfToken ? { csrfToken: principal.csrfToken } : {}) });
   });
 
-  app.post('/password', async (c) => {
-    const principal = requirePrincipal(c);
-    const body = (await jsonBody(c)) as { currentPassword?: unknown; newPassword?: unknown };
-    const address = clientAddress(c);
-    const refused = limiter.check(address, principal.username);
-    if (refused) return tooManyAttempts(c, refused);
-    const result = await users.changeOwnPassword(principal.userId, body?.currentPassword, body?.newPassword, principal.sessionIdHash);
-    if (result === 'wrong-password') {
-      noteAudit(c, { action: 'password.change-failed' });
-      const locked = limiter.fail(address, principal.username);
-      if (locked) return tooManyAttempts(c, locked);
-      throw new ParamsError([{ field: 'currentPassword', message: 'is not your current password' }]);
-    }
-    log.info('password changed', { user: principal.username });
-    noteAudit(c, { action: 'password.changed' });
-    return c.body(null, 204);
-  });
+  defineRoute(
+    app,
+    {
+      method: 'post',
+      path: '/password',
+      summary: 'Change one’s own password',
+      description: 'Ends one’s other sessions.',
+      tags,
+      rawBody: bodyCheckedBy(passwordBody, 'the user store'),
+      responses: { 204: { description: 'Changed' } },
+    },
+    async (c) => {
+      const principal = requirePrincipal(c);
+      const body = (await jsonBody(c)) as { currentPassword?: unknown; newPassword?: unknown };
+      const address = clientAddress(c);
+      const refused = limiter.check(address, principal.username);
+      if (refused) return tooManyAttempts(c, refused);
+      const result = await users.changeOwnPassword(principal.userId, body?.currentPassword, body?.newPassword, principal.sessionIdHash);
+      if (result === 'wrong-password') {
+        noteAudit(c, { action: 'password.change-failed' });
+        const locked = limiter.fail(address, principal.username);
+        if (locked) return tooManyAttempts(c, locked);
+        throw new ParamsError([{ field: 'currentPassword', message: 'is not your current password' }]);
+      }
+      log.info('password changed', { user: principal.username });
+      noteAudit(c, { action: 'password.changed' });
+      return c.body(null, 204);
+    },
+  );
 
   return app;
 }

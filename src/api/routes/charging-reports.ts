@@ -1,7 +1,10 @@
 import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
 import { ApiError } from '../errors.ts';
-import { intQuery } from '../query.ts';
+import { defineRoute } from '../openapi/define-route.ts';
+import { limitParam } from '../openapi/query-params.ts';
+
+const tags = ['Smart charging'];
 
 /**
  * What OCPP 2.x stations report for smart charging (mounted under /stations): the profiles they hold, limits
@@ -12,18 +15,22 @@ export function chargingReportRoutes(services: Services): Hono {
   const app = new Hono();
   const station = (id: string | undefined) => stations.require(id ?? '').id;
 
-  app.get('/:id/charging-profile-reports', (c) => c.json({ items: chargingProfileReports.list(station(c.req.param('id')), intQuery(c, 'limit', 20, 1, 200)) }));
+  defineRoute<{ limit: number }>(
+    app,
+    { method: 'get', path: '/:id/charging-profile-reports', summary: 'Charging profile reports of a station', tags, query: { limit: limitParam(20, 200) } },
+    (c, { query }) => c.json({ items: chargingProfileReports.list(station(c.req.param('id')), query.limit) }),
+  );
 
-  app.get('/:id/charging-profile-reports/:requestId', (c) => {
+  defineRoute(app, { method: 'get', path: '/:id/charging-profile-reports/:requestId', summary: 'One charging profile report', tags, params: { requestId: { type: 'integer' } } }, (c) => {
     const id = station(c.req.param('id'));
-    const raw = c.req.param('requestId');
+    const raw = c.req.param('requestId')!;
     const report = /^\d{1,10}$/.test(raw) ? chargingProfileReports.get(id, Number(raw)) : undefined;
     if (!report) throw new ApiError(404, 'not_found', `no charging profile report ${raw} from station ${id}`);
     return c.json(report);
   });
 
-  app.get('/:id/charging-limits', (c) => c.json({ items: chargingLimits.list(station(c.req.param('id'))) }));
-  app.get('/:id/ev-charging-needs', (c) => c.json({ items: evCharging.needs(station(c.req.param('id'))) }));
-  app.get('/:id/ev-charging-schedules', (c) => c.json({ items: evCharging.schedules(station(c.req.param('id'))) }));
+  defineRoute(app, { method: 'get', path: '/:id/charging-limits', summary: 'Limits set on a station from outside Ampyard', tags }, (c) => c.json({ items: chargingLimits.list(station(c.req.param('id'))) }));
+  defineRoute(app, { method: 'get', path: '/:id/ev-charging-needs', summary: 'What ISO 15118 EVs at a station need', tags }, (c) => c.json({ items: evCharging.needs(station(c.req.param('id'))) }));
+  defineRoute(app, { method: 'get', path: '/:id/ev-charging-schedules', summary: 'What ISO 15118 EVs at a station plan', tags }, (c) => c.json({ items: evCharging.schedules(station(c.req.param('id'))) }));
   return app;
 }

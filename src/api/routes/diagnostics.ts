@@ -1,41 +1,43 @@
 import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
 import { idParam } from '../file-responses.ts';
-import { enumQuery, intQuery, paging } from '../query.ts';
+import { defineRoute } from '../openapi/define-route.ts';
+import { pagingQuery } from '../openapi/list-query.ts';
+import { beforeIdParam, limitParam, textParam } from '../openapi/query-params.ts';
+
+const tags = ['Diagnostics'];
 
 /** OCPP 2.x diagnostics: events and alarms, monitor inventories, customer information. */
 export function diagnosticsRoutes(services: Services): Hono {
   const { stations, stationEvents, monitoring, customerInformation } = services;
   const app = new Hono();
+  const station = (id: string | undefined) => stations.require(id ?? '').id;
 
-  /** Newest first; page back with `beforeId`. */
-  app.get('/stations/:id/events', (c) => {
-    const id = c.req.param('id');
-    stations.require(id);
-    const limit = intQuery(c, 'limit', 100, 1, 1000);
-    const beforeId = intQuery(c, 'beforeId', Number.MAX_SAFE_INTEGER, 1, Number.MAX_SAFE_INTEGER);
-    return c.json({ items: stationEvents.forStation(id, limit, beforeId) });
-  });
+  defineRoute<{ limit: number; beforeId?: number }>(
+    app,
+    { method: 'get', path: '/stations/:id/events', summary: 'A station’s events, newest first', tags, query: { limit: limitParam(100, 1000), beforeId: beforeIdParam } },
+    (c, { query }) => c.json({ items: stationEvents.forStation(station(c.req.param('id')), query.limit, query.beforeId ?? Number.MAX_SAFE_INTEGER) }),
+  );
 
-  app.get('/alarms', (c) => {
-    const active = enumQuery(c, 'active', ['true', 'false'] as const);
-    return c.json(stationEvents.alarms({ stationId: c.req.query('stationId') || undefined, ...(active ? { active: active === 'true' } : {}), ...paging(c) }));
-  });
+  defineRoute<{ stationId?: string; active?: boolean; limit: number; offset: number }>(
+    app,
+    { method: 'get', path: '/alarms', summary: 'Alarms of all stations', tags, query: { stationId: textParam('Only this station'), active: { type: 'boolean', description: 'Only active (true) or cleared (false) alarms' }, ...pagingQuery() } },
+    (c, { query }) => c.json(stationEvents.alarms(query)),
+  );
 
-  /** The operator clears an alarm the station will not clear itself; 409 if it is no longer active. */
-  app.post('/alarms/:id/clear', async (c) => c.json(await stationEvents.clearAlarm(idParam(c, 'id', 'alarm'))));
+  defineRoute(
+    app,
+    { method: 'post', path: '/alarms/:id/clear', summary: 'Clear an alarm the station will not clear itself', description: '409 if it is no longer active.', tags, params: { id: { type: 'integer' } } },
+    async (c) => c.json(await stationEvents.clearAlarm(idParam(c, 'id', 'alarm'))),
+  );
 
-  app.get('/stations/:id/monitors', (c) => {
-    const id = c.req.param('id');
-    stations.require(id);
-    return c.json(monitoring.inventory(id));
-  });
+  defineRoute(app, { method: 'get', path: '/stations/:id/monitors', summary: 'A station’s monitor inventory', tags }, (c) => c.json(monitoring.inventory(station(c.req.param('id')))));
 
-  app.get('/stations/:id/customer-information', (c) => {
-    const id = c.req.param('id');
-    stations.require(id);
-    return c.json({ items: customerInformation.list(id, intQuery(c, 'limit', 50, 1, 200)) });
-  });
+  defineRoute<{ limit: number }>(
+    app,
+    { method: 'get', path: '/stations/:id/customer-information', summary: 'Customer information reports of a station', tags, query: { limit: limitParam(50, 200) } },
+    (c, { query }) => c.json({ items: customerInformation.list(station(c.req.param('id')), query.limit) }),
+  );
 
   return app;
 }

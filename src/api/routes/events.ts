@@ -2,11 +2,13 @@ import { Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import type { DomainEvent } from '../../domain/events.ts';
 import type { Services } from '../../app/services.ts';
+import { defineRoute, type RouteSpec } from '../openapi/define-route.ts';
 
 /** Server-sent events: every domain event, as it happens. Slow readers lose events rather than grow memory. */
 export function eventRoutes(services: Services): Hono {
   const app = new Hono();
-  app.get('/', (c) =>
+  const spec: RouteSpec = { method: 'get', path: '/', summary: 'Live domain events (server-sent events)', tags: ['Events'], responses: { 200: { description: 'An event stream: `hello`, then one event per domain event', contentType: 'text/event-stream', schema: { type: 'string' } } } };
+  defineRoute(app, spec, (c) =>
     streamSSE(c, async (stream) => {
       const queue: DomainEvent[] = [];
       let wake: (() => void) | undefined;

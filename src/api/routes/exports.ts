@@ -4,7 +4,8 @@ import { TooManyExportsError, type Export } from '../../domain/exports.ts';
 import { ApiError, errorBody } from '../errors.ts';
 import { exportStream, type ExportFormat } from '../export-formats.ts';
 import { attachment } from '../file-responses.ts';
-import { enumQuery, intQuery, timeQuery } from '../query.ts';
+import { defineRoute, type JsonSchema, type RouteSpec } from '../openapi/define-route.ts';
+import { enumParam, textParam, timeParam } from '../openapi/query-params.ts';
 
 const STALL_MS = 5 * 60_000;
 
@@ -14,11 +15,23 @@ const contentTypes: Record<ExportFormat, string> = {
   ndjson: 'application/x-ndjson; charset=utf-8',
 };
 
-const common = ['from', 'to', 'stationId', 'idToken', 'format', 'excel', 'vehicleId', 'vehicle'];
-const allowed = {
-  sessions: new Set([...common, 'status']),
-  'meter-values': new Set([...common, 'evseId', 'transactionId']),
+const commonQuery: Record<string, JsonSchema> = {
+  from: timeParam('Only what started at or after this time'),
+  to: timeParam('Only what started before this time'),
+  stationId: { type: 'array', items: { type: 'string' }, maxItems: 100, description: 'Only these stations (repeat the parameter, or separate with commas)' },
+  idToken: textParam('Only sessions of this id token'),
 };
+const kindQuery: Record<Kind, Record<string, JsonSchema>> = {
+  sessions: { status: enumParam(['active', 'ended']) },
+  'meter-values': { evseId: { type: 'integer', minimum: 0, maximum: 1000, description: 'Only this EVSE' }, transactionId: { type: 'integer', minimum: 1, description: 'Only this session' } },
+};
+const formatQuery: Record<'csv' | 'json', Record<string, JsonSchema>> = {
+  csv: { excel: { type: 'boolean', description: 'Add a byte order mark and defuse cells a spreadsheet would run as formulas' } },
+  json: { format: { enum: ['json', 'ndjson'], default: 'json', description: 'One JSON array, or one object per line' } },
+};
+
+type Kind = 'sessions' | 'meter-values';
+type ExportQuery = Filter & { stationId?: string[]; excel?: boolean; format?: 'json' | 'ndjson' };
 
 /**
  * Streamed downloads of sessions and meter values (any signed-in user): `GET /exports/sessions.csv|json`,
@@ -29,12 +42,22 @@ export function exportRoutes(services: Services): Hono {
 
   for (const kind of ['sessions', 'meter-values'] as const) {
     for (const extension of ['csv', 'json'] as const) {
-      app.get(`/${kind}.${extension}`, (c) => {
-        const filter = readFilter(c, kind);
-        const format: ExportFormat = extension === 'csv' ? 'csv' : (enumQuery(c, 'format', ['json', 'ndjson'] as const) ?? 'json');
-        const excel = extension === 'csv' && booleanQuery(c, 'excel');
+      const query = { ...commonQuery, ...kindQuery[kind], ...formatQuery[extension] };
+      const spec: RouteSpec = {
+        method: 'get',
+        path: `/${kind}.${extension}`,
+        summary: `Download ${kind === 'sessions' ? 'charging sessions' : 'meter values'} as ${extension === 'csv' ? 'CSV' : 'JSON'} (streamed)`,
+        description: 'Unknown query parameters are refused.',
+        tags: ['Exports'],
+        query,
+        responses: { 200: { description: 'The export, as a download', contentType: contentTypes[extension], schema: extension === 'csv' ? { type: 'string' } : { type: 'array', items: { type: 'object' } } } },
+      };
+      defineRoute<ExportQuery>(app, spec, (c, input) => {
         if (extension === 'json' && c.req.query('excel') !== undefined) throw fieldError('excel', 'is for CSV exports only');
         if (extension === 'csv' && c.req.query('format') !== undefined) throw fieldError('format', 'is for JSON exports only (json or ndjson)');
+        const filter = readFilter(c, input.query, Object.keys(query));
+        const format: ExportFormat = extension === 'csv' ? 'csv' : (input.query.format ?? 'json');
+        const excel = extension === 'csv' && input.query.excel === true;
         const headers = {
           'content-type': contentTypes[format],
           'content-disposition': attachment(fileName(kind, filter, format)),
@@ -75,45 +98,20 @@ interface Filter {
   transactionId?: number;
 }
 
-function readFilter(c: Context, kind: 'sessions' | 'meter-values'): Filter {
-  const unknown = Object.keys(c.req.queries()).filter((name) => !allowed[kind].has(name));
-  if (unknown.length) {
-    throw new ApiError(400, 'validation', `unknown query parameter ${unknown.join(', ')}`, {
-      fields: unknown.map((field) => ({ field, message: `is not a filter of this export (filters: ${[...allowed[kind]].join(', ')})` })),
-    });
-  }
+function readFilter(c: Context, query: ExportQuery, known: string[]): Filter {
   for (const name of ['vehicleId', 'vehicle']) {
     // Fleet vehicles are not recorded yet; exporting everything for a vehicle filter would be wrong data.
     if (c.req.query(name) !== undefined) throw fieldError(name, 'fleet vehicles are not recorded yet, so exports cannot be filtered by vehicle');
   }
-  const filter: Filter = {};
-  const stationIds = (c.req.queries('stationId') ?? []).filter((id) => id !== '');
-  if (stationIds.length > 100) throw fieldError('stationId', 'at most 100 stations');
-  if (stationIds.length) filter.stationIds = stationIds;
-  const idToken = c.req.query('idToken');
-  if (idToken !== undefined && idToken !== '') filter.idToken = idToken;
-  const from = timeQuery(c, 'from');
-  const to = timeQuery(c, 'to');
-  if (from && to && from >= to) throw fieldError('to', 'must be later than from');
-  if (from) filter.from = from;
-  if (to) filter.to = to;
-  if (kind === 'sessions') {
-    const status = enumQuery(c, 'status', ['active', 'ended'] as const);
-    if (status) filter.status = status;
-  } else {
-    const evseId = intQuery(c, 'evseId', -1, 0, 1000);
-    if (evseId >= 0) filter.evseId = evseId;
-    const transactionId = intQuery(c, 'transactionId', 0, 1, Number.MAX_SAFE_INTEGER);
-    if (transactionId > 0) filter.transactionId = transactionId;
+  const unknown = Object.keys(c.req.queries()).filter((name) => !known.includes(name));
+  if (unknown.length) {
+    throw new ApiError(400, 'validation', `unknown query parameter ${unknown.join(', ')}`, {
+      fields: unknown.map((field) => ({ field, message: `is not a filter of this export (filters: ${known.join(', ')})` })),
+    });
   }
-  return filter;
-}
-
-function booleanQuery(c: Context, name: string): boolean {
-  const value = c.req.query(name);
-  if (value === undefined || value === '' || value === 'false' || value === '0') return false;
-  if (value === 'true' || value === '1') return true;
-  throw fieldError(name, 'must be true or false');
+  const { stationId, excel: _excel, format: _format, ...filter } = query;
+  if (filter.from && filter.to && filter.from >= filter.to) throw fieldError('to', 'must be later than from');
+  return stationId?.length ? { ...filter, stationIds: stationId } : filter;
 }
 
 function fieldError(field: string, message: string): ApiError {

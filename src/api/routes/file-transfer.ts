@@ -3,6 +3,9 @@ import type { Services } from '../../app/services.ts';
 import { cleanFileName } from '../../domain/firmware-library.ts';
 import { errorBody } from '../errors.ts';
 import { attachment, byteRange, declaredLength, receiving } from '../file-responses.ts';
+import { defineRoute, type HttpMethod, type RouteSpec } from '../openapi/define-route.ts';
+
+const tags = ['Station file transfer'];
 
 /**
  * What stations fetch and send over plain HTTP, outside the API and its access control: the unguessable
@@ -13,8 +16,17 @@ export function fileTransferRoutes(services: Services): Hono {
   const { firmware, stationJobs } = services;
   const app = new Hono();
 
-  app.get('/files/firmware/:token/:name', (c) => {
-    const found = firmware.byToken(c.req.param('token'));
+  const binary = (description: string) => ({ description, contentType: 'application/octet-stream', schema: { type: 'string', format: 'binary' } });
+  const download: RouteSpec = {
+    method: 'get',
+    path: '/files/firmware/:token/:name',
+    summary: 'Firmware download for a station (the token in the URL is the authorisation; Range supported)',
+    tags,
+    security: 'public',
+    responses: { 200: binary('The image'), 206: binary('The requested range') },
+  };
+  defineRoute(app, download, (c) => {
+    const found = firmware.byToken(c.req.param('token')!);
     if (!found) return c.json(errorBody('not_found', 'no such file'), 404);
     const { size, sha256, name } = found.file;
     const range = byteRange(c.req.header('range'), size);
@@ -41,7 +53,12 @@ export function fileTransferRoutes(services: Services): Hono {
     const file = await receiving(() => stationJobs.receiveUpload(token, c.req.raw.body, meta));
     return c.json({ id: file.id, name: file.name, size: file.size, sha256: file.sha256 }, 200);
   };
-  app.on(['PUT', 'POST'], ['/uploads/:token', '/uploads/:token/:name'], upload);
+  for (const method of ['put', 'post'] as HttpMethod[]) {
+    for (const path of ['/uploads/:token', '/uploads/:token/:name']) {
+      const rawBody = { contentType: 'application/octet-stream', description: 'The file: a raw body, or multipart/form-data with one file' };
+      defineRoute(app, { method, path, summary: 'Upload of a diagnostics or log file by a station (one-time URL)', tags, security: 'public', rawBody }, upload);
+    }
+  }
 
   return app;
 }

@@ -1,32 +1,47 @@
 import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
-import { ApiError } from '../errors.ts';
 import { declaredLength, idParam, receiving } from '../file-responses.ts';
+import { defineRoute } from '../openapi/define-route.ts';
+import { listQuery, sortAndPage, type ListQuery } from '../openapi/list-query.ts';
+
+const tags = ['Firmware'];
+const id = { id: { type: 'integer' } };
 
 /** The firmware library: images the operator uploads for stations to download (see updateFirmware). */
 export function firmwareRoutes(services: Services): Hono {
   const { firmware } = services;
   const app = new Hono();
 
-  app.get('/', (c) => {
-    const items = firmware.list();
-    return c.json({ items, total: items.length, maxBytes: firmware.maxBytes });
-  });
+  defineRoute<ListQuery>(app, { method: 'get', path: '/', summary: 'The firmware library, and the largest file it takes', tags, query: listQuery(['name', 'size', 'createdAt']) }, (c, { query }) =>
+    c.json({ ...sortAndPage(firmware.list(), query), maxBytes: firmware.maxBytes }),
+  );
 
   /** The raw file is the body (streamed to disk); its name comes in `?name=`. */
-  app.post('/', async (c) => {
-    const name = c.req.query('name');
-    if (!name) throw new ApiError(400, 'validation', 'query parameter name (the file name) is required', { fields: [{ field: 'name', message: 'is required' }] });
-    const file = await receiving(() => firmware.add(name, c.req.raw.body, declaredLength(c)));
-    return c.json(file, 201);
-  });
+  defineRoute<{ name: string }>(
+    app,
+    {
+      method: 'post',
+      path: '/',
+      summary: 'Upload a firmware image',
+      tags,
+      query: { name: { type: 'string', minLength: 1, description: 'The file name' } },
+      requiredQuery: ['name'],
+      rawBody: { contentType: 'application/octet-stream', description: 'The firmware image', schema: { type: 'string', format: 'binary' } },
+      responses: { 201: { description: 'The stored file' } },
+    },
+    async (c, { query }) => c.json(await receiving(() => firmware.add(query.name, c.req.raw.body, declaredLength(c))), 201),
+  );
 
-  app.get('/:id', (c) => c.json(firmware.require(idParam(c, 'id', 'firmware file'))));
+  defineRoute(app, { method: 'get', path: '/:id', summary: 'One firmware file', tags, params: id }, (c) => c.json(firmware.require(idParam(c, 'id', 'firmware file'))));
 
-  app.delete('/:id', async (c) => {
-    await firmware.remove(idParam(c, 'id', 'firmware file'), c.req.query('force') === 'true');
-    return c.body(null, 204);
-  });
+  defineRoute<{ force?: boolean }>(
+    app,
+    { method: 'delete', path: '/:id', summary: 'Delete a firmware file', tags, params: id, query: { force: { type: 'boolean', description: 'Even if an update is still using it' } }, responses: { 204: { description: 'Deleted' } } },
+    async (c, { query }) => {
+      await firmware.remove(idParam(c, 'id', 'firmware file'), query.force === true);
+      return c.body(null, 204);
+    },
+  );
 
   return app;
 }

@@ -1,57 +1,85 @@
 import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
-import { checkParams } from '../../commands/params.ts';
-import type { IdToken, IdTokenStatus } from '../../domain/id-tokens.ts';
+import { idTokenStatuses, idTokenTypes, type IdToken, type IdTokenStatus } from '../../domain/id-tokens.ts';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
-import { enumQuery, jsonBody, paging } from '../query.ts';
+import { defineRoute } from '../openapi/define-route.ts';
+import { pagingQuery } from '../openapi/list-query.ts';
+import { enumParam, textParam } from '../openapi/query-params.ts';
+import { defineIdTokenImport } from './id-token-import.ts';
 
-const statuses = ['accepted', 'blocked', 'expired', 'invalid'] as const;
+const tags = ['ID tokens'];
+const params = { token: { type: 'string' } };
+const statuses = idTokenStatuses;
 const fields = {
-  type: { enum: ['ISO14443', 'ISO15693', 'eMAID', 'Central', 'KeyCode', 'Local', 'MacAddress', 'NoAuthorization'] },
+  type: { enum: idTokenTypes },
   status: { enum: statuses },
   expiresAt: { anyOf: [{ type: 'string', format: 'date-time' }, { type: 'null' }] },
   groupId: { anyOf: [{ type: 'string', minLength: 1, maxLength: 36 }, { type: 'null' }] },
   label: { anyOf: [{ type: 'string', maxLength: 200 }, { type: 'null' }] },
 };
 
+type NewIdToken = Pick<IdToken, 'token' | 'type' | 'status'> & Partial<Pick<IdToken, 'expiresAt' | 'groupId' | 'label'>>;
+
 export function idTokenRoutes(services: Services): Hono {
   const { idTokens } = services;
   const app = new Hono();
+  const find = (token: string) => {
+    const found = idTokens.get(token);
+    if (!found) throw new NotFoundError(`no id token ${token}`);
+    return found;
+  };
 
-  app.get('/', (c) =>
-    c.json(idTokens.list({ status: enumQuery(c, 'status', statuses), groupId: c.req.query('groupId') || undefined, search: c.req.query('search') || undefined, ...paging(c) })),
+  defineRoute<{ status?: IdTokenStatus; groupId?: string; search?: string; limit: number; offset: number }>(
+    app,
+    {
+      method: 'get',
+      path: '/',
+      summary: 'ID tokens, by token',
+      tags,
+      query: { status: enumParam(statuses), groupId: textParam('Only this group'), search: textParam('Part of the token or label'), ...pagingQuery() },
+    },
+    (c, { query }) => c.json(idTokens.list(query)),
   );
 
-  app.post('/', async (c) => {
-    const body = checkParams<Pick<IdToken, 'token' | 'type' | 'status'> & Partial<Pick<IdToken, 'expiresAt' | 'groupId' | 'label'>>>(
-      {
+  defineRoute<unknown, NewIdToken>(
+    app,
+    {
+      method: 'post',
+      path: '/',
+      summary: 'Create an ID token',
+      description: '409 if it exists.',
+      tags,
+      body: {
         type: 'object',
         properties: { token: { type: 'string', minLength: 1, maxLength: 36, pattern: '^\\S+$' }, ...fields, type: { ...fields.type, default: 'ISO14443' }, status: { ...fields.status, default: 'accepted' } },
         required: ['token'],
         additionalProperties: false,
       },
-      await jsonBody(c),
-    );
-    if (idTokens.get(body.token)) throw new ConflictError(`id token ${body.token} already exists`);
-    const created = await idTokens.create({ ...body, expiresAt: body.expiresAt ?? null, groupId: body.groupId ?? null, label: body.label ?? null });
-    return c.json(created, 201);
-  });
+      responses: { 201: { description: 'The new ID token' } },
+    },
+    async (c, { body }) => {
+      if (idTokens.get(body.token)) throw new ConflictError(`id token ${body.token} already exists`);
+      const created = await idTokens.create({ ...body, expiresAt: body.expiresAt ?? null, groupId: body.groupId ?? null, label: body.label ?? null });
+      return c.json(created, 201);
+    },
+  );
 
-  app.get('/:token', (c) => {
-    const token = idTokens.get(c.req.param('token'));
-    if (!token) throw new NotFoundError(`no id token ${c.req.param('token')}`);
-    return c.json(token);
-  });
+  defineIdTokenImport(app, services);
 
-  app.patch('/:token', async (c) => {
-    const changes = checkParams<Partial<IdToken> & { status?: IdTokenStatus }>({ type: 'object', properties: fields, additionalProperties: false }, await jsonBody(c));
-    const updated = await idTokens.update(c.req.param('token'), changes);
-    if (!updated) throw new NotFoundError(`no id token ${c.req.param('token')}`);
-    return c.json(updated);
-  });
+  defineRoute(app, { method: 'get', path: '/:token', summary: 'One ID token', tags, params }, (c) => c.json(find(c.req.param('token')!)));
 
-  app.delete('/:token', async (c) => {
-    if (!(await idTokens.remove(c.req.param('token')))) throw new NotFoundError(`no id token ${c.req.param('token')}`);
+  defineRoute<unknown, Partial<IdToken> & { status?: IdTokenStatus }>(
+    app,
+    { method: 'patch', path: '/:token', summary: 'Change an ID token (block, unblock, expiry, group, label)', tags, params, body: { type: 'object', properties: fields, additionalProperties: false } },
+    async (c, { body }) => {
+      const updated = await idTokens.update(c.req.param('token')!, body);
+      if (!updated) throw new NotFoundError(`no id token ${c.req.param('token')}`);
+      return c.json(updated);
+    },
+  );
+
+  defineRoute(app, { method: 'delete', path: '/:token', summary: 'Delete an ID token', tags, params, responses: { 204: { description: 'Deleted' } } }, async (c) => {
+    if (!(await idTokens.remove(c.req.param('token')!))) throw new NotFoundError(`no id token ${c.req.param('token')}`);
     return c.body(null, 204);
   });
   return app;

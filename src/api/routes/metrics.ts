@@ -4,6 +4,7 @@ import { hasRole } from '../../auth/roles.ts';
 import { metricsRenderer } from '../../metrics/exposition.ts';
 import { PROMETHEUS_CONTENT_TYPE } from '../../metrics/registry.ts';
 import { errorBody } from '../errors.ts';
+import { defineRoute, type RouteSpec } from '../openapi/define-route.ts';
 
 const BEARER = /^Bearer +(\S+) *$/i;
 
@@ -15,7 +16,8 @@ const BEARER = /^Bearer +(\S+) *$/i;
 export function metricsRoutes(services: Services): Hono {
   const app = new Hono();
   const render = metricsRenderer(services);
-  app.get('/metrics', (c) => {
+  const spec: RouteSpec = { method: 'get', path: '/metrics', summary: 'Metrics in Prometheus text format', tags: ['Monitoring'], security: 'metricsToken', responses: { 200: { description: 'Prometheus exposition', contentType: PROMETHEUS_CONTENT_TYPE, schema: { type: 'string' } } } };
+  defineRoute(app, spec, (c) => {
     const secret = BEARER.exec(c.req.header('authorization') ?? '')?.[1];
     const found = secret ? services.auth.tokens.resolve(secret) : undefined;
     if (!found || !hasRole(found.role, 'viewer')) {

@@ -1,19 +1,23 @@
 import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import { reservationStatuses } from '../../domain/reservation.ts';
-import { enumQuery, paging } from '../query.ts';
+import { reservationStatuses, type ReservationStatus } from '../../domain/reservation.ts';
+import { defineRoute } from '../openapi/define-route.ts';
+import { pagingQuery } from '../openapi/list-query.ts';
+import { enumParam, textParam } from '../openapi/query-params.ts';
 
 export function reservationRoutes(services: Services): Hono {
   const { reservations } = services;
   const app = new Hono();
 
-  app.get('/', (c) =>
-    c.json(reservations.list({ stationId: c.req.query('stationId') || undefined, status: enumQuery(c, 'status', reservationStatuses), ...paging(c) })),
+  defineRoute<{ stationId?: string; status?: ReservationStatus; limit: number; offset: number }>(
+    app,
+    { method: 'get', path: '/', summary: 'Reservations', tags: ['Reservations'], query: { stationId: textParam('Only this station'), status: enumParam(reservationStatuses), ...pagingQuery() } },
+    (c, { query }) => c.json(reservations.list(query)),
   );
 
-  app.get('/:id', (c) => {
-    const raw = c.req.param('id');
+  defineRoute(app, { method: 'get', path: '/:id', summary: 'One reservation', tags: ['Reservations'], params: { id: { type: 'integer' } } }, (c) => {
+    const raw = c.req.param('id')!;
     const id = Number(raw);
     const reservation = Number.isInteger(id) && id > 0 ? reservations.get(id) : undefined;
     if (!reservation) throw new NotFoundError(`no reservation ${raw}`);

@@ -1,23 +1,31 @@
 import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
-import { enumQuery, paging, timeQuery } from '../query.ts';
+import { defineRoute } from '../openapi/define-route.ts';
+import { pagingQuery } from '../openapi/list-query.ts';
+import { enumParam, textParam, timeParam } from '../openapi/query-params.ts';
 
 /** The security event log, newest first; `from`/`to` bound the event time (`to` exclusive). */
 export function securityEventRoutes(services: Services): Hono {
   const { securityEvents } = services;
   const app = new Hono();
 
-  app.get('/', (c) =>
-    c.json(
-      securityEvents.list({
-        stationId: c.req.query('stationId') || undefined,
-        type: c.req.query('type') || undefined,
-        source: enumQuery(c, 'source', ['station', 'csms'] as const),
-        from: timeQuery(c, 'from'),
-        to: timeQuery(c, 'to'),
-        ...paging(c),
-      }),
-    ),
+  defineRoute<{ stationId?: string; type?: string; source?: 'station' | 'csms'; from?: string; to?: string; limit: number; offset: number }>(
+    app,
+    {
+      method: 'get',
+      path: '/',
+      summary: 'The security event log, newest first',
+      tags: ['Security'],
+      query: {
+        stationId: textParam('Only this station'),
+        type: textParam('Only this event type'),
+        source: enumParam(['station', 'csms']),
+        from: timeParam('Events at or after this time'),
+        to: timeParam('Events before this time'),
+        ...pagingQuery(),
+      },
+    },
+    (c, { query }) => c.json(securityEvents.list(query)),
   );
   return app;
 }

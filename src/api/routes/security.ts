@@ -1,6 +1,7 @@
 import { Hono, type Context } from 'hono';
 import type { Services } from '../../app/services.ts';
 import { attachment } from '../file-responses.ts';
+import { defineList, defineRoute, type RouteSpec } from '../openapi/define-route.ts';
 
 /** The site CA certificate as PEM or DER (.crt, for chargers that want binary). It is public: chargers and browsers must trust it. */
 function caCertificate(services: Services, format: 'pem' | 'der') {
@@ -15,12 +16,27 @@ function caCertificate(services: Services, format: 'pem' | 'der') {
   };
 }
 
+const tags = ['Security'];
+
+function defineCaDownloads(app: Hono, services: Services, path: string, security?: RouteSpec['security']): void {
+  const download = (format: 'pem' | 'der', contentType: string): RouteSpec => ({
+    method: 'get',
+    path: `${path}.${format === 'pem' ? 'pem' : 'crt'}`,
+    summary: `The site CA certificate (${format.toUpperCase()})`,
+    tags,
+    ...(security ? { security } : {}),
+    responses: { 200: { description: 'The certificate, as a download', contentType, schema: { type: 'string' } } },
+  });
+  defineRoute(app, download('pem', 'application/x-pem-file'), caCertificate(services, 'pem'));
+  defineRoute(app, download('der', 'application/pkix-cert'), caCertificate(services, 'der'));
+}
+
 /** Site-wide security: the CA, the TLS listener, the policy, and every station's security state. Mounted at /security. */
 export function securityRoutes(services: Services): Hono {
   const { pki, security, stationCa } = services;
   const app = new Hono();
 
-  app.get('/', (c) =>
+  defineRoute(app, { method: 'get', path: '/', summary: 'The site CA, the TLS listener and the security policy', tags }, (c) =>
     c.json({
       ca: pki.caSummary(),
       tls: { port: security.endpoints.tlsPort, enabled: security.endpoints.tlsPort !== null },
@@ -31,16 +47,14 @@ export function securityRoutes(services: Services): Hono {
       },
     }),
   );
-  app.get('/ca.pem', caCertificate(services, 'pem'));
-  app.get('/ca.crt', caCertificate(services, 'der'));
-  app.get('/stations', (c) => c.json({ items: security.list() }));
+  defineCaDownloads(app, services, '/ca');
+  defineList(app, { path: '/stations', summary: 'Every station’s security state', tags, sort: ['stationId', 'securityProfile', 'pendingSince'] }, () => security.list());
   return app;
 }
 
 /** The same CA download outside the API (no login), for installers and for chargers that fetch it from a URL. */
 export function publicCaRoutes(services: Services): Hono {
   const app = new Hono();
-  app.get('/pki/ca.pem', caCertificate(services, 'pem'));
-  app.get('/pki/ca.crt', caCertificate(services, 'der'));
+  defineCaDownloads(app, services, '/pki/ca', 'public');
   return app;
 }

@@ -1,15 +1,19 @@
 import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
-import { checkParams } from '../../commands/params.ts';
 import type { SiteSettings } from '../../domain/site-settings.ts';
-import { jsonBody } from '../query.ts';
+import { defineRoute } from '../openapi/define-route.ts';
 
 export function settingsRoutes(services: Services): Hono {
   const app = new Hono();
-  app.get('/', (c) => c.json(services.siteSettings.get()));
-  app.patch('/', async (c) => {
-    const changes = checkParams<Partial<SiteSettings>>(
-      {
+  defineRoute(app, { method: 'get', path: '/', summary: 'Site settings', tags: ['Settings'] }, (c) => c.json(services.siteSettings.get()));
+  defineRoute<unknown, Partial<SiteSettings>>(
+    app,
+    {
+      method: 'patch',
+      path: '/',
+      summary: 'Change site settings',
+      tags: ['Settings'],
+      body: {
         type: 'object',
         properties: {
           freeVend: { type: 'boolean' },
@@ -20,9 +24,8 @@ export function settingsRoutes(services: Services): Hono {
         },
         additionalProperties: false,
       },
-      await jsonBody(c),
-    );
-    return c.json(await services.siteSettings.update(changes));
-  });
+    },
+    async (c, { body }) => c.json(await services.siteSettings.update(body)),
+  );
   return app;
 }

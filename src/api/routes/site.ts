@@ -3,7 +3,14 @@ import type { Services } from '../../app/services.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import { METER_PRESETS } from '../../balancer/meter/register-maps.ts';
 import { siteProblemsOf } from '../../balancer/site/problems.ts';
+import { circuitCreateSchema, circuitPatchSchema, configPatchSchema, meterReadingSchema, overrideSchema, stationElectricalSchema, vehicleCreateSchema, vehiclePatchSchema } from '../../balancer/site/schemas.ts';
 import { jsonBody } from '../query.ts';
+import { bodyCheckedBy } from '../openapi/checked-body.ts';
+import { defineList, defineRoute } from '../openapi/define-route.ts';
+
+const tags = ['Load management'];
+const checked = (schema: Record<string, unknown>) => bodyCheckedBy(schema, 'the site model');
+const deleted = { 204: { description: 'Deleted' } };
 
 /** The load-management site model, site meters and the live allocation with its reasons (`/api/v1/site`). */
 export function siteRoutes(services: Services): Hono {
@@ -11,53 +18,55 @@ export function siteRoutes(services: Services): Hono {
   const { site } = balancer;
   const app = new Hono();
 
-  app.get('/', (c) => {
+  defineRoute(app, { method: 'get', path: '/', summary: 'The whole site model, with its problems', tags }, (c) => {
     const { circuits, stations, vehicles, config } = site.snapshot();
     return c.json({ circuits, stations, vehicles, config, problems: siteProblemsOf(services) });
   });
 
-  app.get('/config', (c) => c.json(site.snapshot().config));
-  app.patch('/config', async (c) => c.json(await site.updateConfig(await jsonBody(c))));
+  defineRoute(app, { method: 'get', path: '/config', summary: 'Load-management settings', tags }, (c) => c.json(site.snapshot().config));
+  defineRoute(app, { method: 'patch', path: '/config', summary: 'Change load-management settings', tags, rawBody: checked(configPatchSchema) }, async (c) => c.json(await site.updateConfig(await jsonBody(c))));
 
-  app.get('/circuits', (c) => {
-    const items = site.snapshot().circuits;
-    return c.json({ items, total: items.length });
-  });
-  app.post('/circuits', async (c) => c.json(await site.createCircuit(await jsonBody(c)), 201));
-  app.get('/circuits/:id', (c) => c.json(site.circuit(c.req.param('id'))));
-  app.patch('/circuits/:id', async (c) => c.json(await site.updateCircuit(c.req.param('id'), await jsonBody(c))));
-  app.delete('/circuits/:id', async (c) => {
-    await site.deleteCircuit(c.req.param('id'));
+  defineList(app, { path: '/circuits', summary: 'Circuits', tags, sort: ['id', 'name', 'parentId', 'createdAt'] }, () => site.snapshot().circuits);
+  defineRoute(app, { method: 'post', path: '/circuits', summary: 'Create a circuit', tags, rawBody: checked(circuitCreateSchema), responses: { 201: { description: 'The new circuit' } } }, async (c) =>
+    c.json(await site.createCircuit(await jsonBody(c)), 201),
+  );
+  defineRoute(app, { method: 'get', path: '/circuits/:id', summary: 'One circuit', tags }, (c) => c.json(site.circuit(c.req.param('id')!)));
+  defineRoute(app, { method: 'patch', path: '/circuits/:id', summary: 'Change a circuit', tags, rawBody: checked(circuitPatchSchema) }, async (c) => c.json(await site.updateCircuit(c.req.param('id')!, await jsonBody(c))));
+  defineRoute(app, { method: 'delete', path: '/circuits/:id', summary: 'Delete a circuit', tags, responses: deleted }, async (c) => {
+    await site.deleteCircuit(c.req.param('id')!);
     return c.body(null, 204);
   });
-  /** A limit for now (grid operator signal, derated feeder), until `until` or until removed. */
-  app.put('/circuits/:id/override', async (c) => c.json(await site.setOverride(c.req.param('id'), await jsonBody(c))));
-  app.delete('/circuits/:id/override', async (c) => c.json(await site.clearOverride(c.req.param('id'))));
+  defineRoute(
+    app,
+    { method: 'put', path: '/circuits/:id/override', summary: 'Limit a circuit for now', description: 'A grid operator signal, a derated feeder…: until `until`, or until removed.', tags, rawBody: checked(overrideSchema) },
+    async (c) => c.json(await site.setOverride(c.req.param('id')!, await jsonBody(c))),
+  );
+  defineRoute(app, { method: 'delete', path: '/circuits/:id/override', summary: 'Remove a circuit’s override', tags }, async (c) => c.json(await site.clearOverride(c.req.param('id')!)));
 
-  app.get('/stations', (c) => {
-    const items = site.snapshot().stations;
-    return c.json({ items, total: items.length });
-  });
+  defineList(app, { path: '/stations', summary: 'Stations in the site model', tags, sort: ['stationId', 'circuitId'] }, () => site.snapshot().stations);
 
-  app.get('/vehicles', (c) => {
-    const items = site.snapshot().vehicles;
-    return c.json({ items, total: items.length });
-  });
-  app.post('/vehicles', async (c) => c.json(await site.createVehicle(await jsonBody(c)), 201));
-  app.get('/vehicles/:id', (c) => c.json(site.vehicle(c.req.param('id'))));
-  app.patch('/vehicles/:id', async (c) => c.json(await site.updateVehicle(c.req.param('id'), await jsonBody(c))));
-  app.delete('/vehicles/:id', async (c) => {
-    await site.deleteVehicle(c.req.param('id'));
+  defineList(app, { path: '/vehicles', summary: 'Fleet vehicles', tags, sort: ['id', 'name', 'priority', 'createdAt'] }, () => site.snapshot().vehicles);
+  defineRoute(app, { method: 'post', path: '/vehicles', summary: 'Add a vehicle', tags, rawBody: checked(vehicleCreateSchema), responses: { 201: { description: 'The new vehicle' } } }, async (c) =>
+    c.json(await site.createVehicle(await jsonBody(c)), 201),
+  );
+  defineRoute(app, { method: 'get', path: '/vehicles/:id', summary: 'One vehicle', tags }, (c) => c.json(site.vehicle(c.req.param('id')!)));
+  defineRoute(app, { method: 'patch', path: '/vehicles/:id', summary: 'Change a vehicle', tags, rawBody: checked(vehiclePatchSchema) }, async (c) => c.json(await site.updateVehicle(c.req.param('id')!, await jsonBody(c))));
+  defineRoute(app, { method: 'delete', path: '/vehicles/:id', summary: 'Remove a vehicle', tags, responses: deleted }, async (c) => {
+    await site.deleteVehicle(c.req.param('id')!);
     return c.body(null, 204);
   });
 
-  app.get('/meters', (c) => c.json({ items: balancer.meterStatus(), presets: METER_PRESETS }));
-  app.post('/meter-readings', async (c) => {
-    const reading = balancer.pushReading(await jsonBody(c));
-    return c.json({ ...reading, measuredAt: new Date(reading.measuredAt).toISOString() }, 202);
-  });
+  defineRoute(app, { method: 'get', path: '/meters', summary: 'Site meters and their state, and the meter presets', tags }, (c) => c.json({ items: balancer.meterStatus(), presets: METER_PRESETS }));
+  defineRoute(
+    app,
+    { method: 'post', path: '/meter-readings', summary: 'Push a meter reading', tags, rawBody: bodyCheckedBy(meterReadingSchema, 'the balancer'), responses: { 202: { description: 'Taken' } } },
+    async (c) => {
+      const reading = balancer.pushReading(await jsonBody(c));
+      return c.json({ ...reading, measuredAt: new Date(reading.measuredAt).toISOString() }, 202);
+    },
+  );
 
-  app.get('/allocations', (c) => c.json({ ...balancer.explain(), problems: siteProblemsOf(services) }));
+  defineRoute(app, { method: 'get', path: '/allocations', summary: 'The live allocation, with its reasons and problems', tags }, (c) => c.json({ ...balancer.explain(), problems: siteProblemsOf(services) }));
   return app;
 }
 
@@ -65,16 +74,18 @@ export function siteRoutes(services: Services): Hono {
 export function stationElectricalRoutes(services: Services): Hono {
   const { site } = services.balancer;
   const app = new Hono();
-  app.get('/:id/electrical', (c) => {
-    const id = c.req.param('id');
+  defineRoute(app, { method: 'get', path: '/:id/electrical', summary: 'A station’s place in the site model', tags }, (c) => {
+    const id = c.req.param('id')!;
     services.stations.require(id);
     const found = site.station(id);
     if (!found) throw new NotFoundError(`station ${id} is not in the site model`);
     return c.json(found);
   });
-  app.put('/:id/electrical', async (c) => c.json(await site.setStation(c.req.param('id'), await jsonBody(c))));
-  app.delete('/:id/electrical', async (c) => {
-    await site.removeStation(c.req.param('id'));
+  defineRoute(app, { method: 'put', path: '/:id/electrical', summary: 'Place a station in the site model', tags, rawBody: checked(stationElectricalSchema) }, async (c) =>
+    c.json(await site.setStation(c.req.param('id')!, await jsonBody(c))),
+  );
+  defineRoute(app, { method: 'delete', path: '/:id/electrical', summary: 'Take a station out of the site model', tags, responses: deleted }, async (c) => {
+    await site.removeStation(c.req.param('id')!);
     return c.body(null, 204);
   });
   return app;

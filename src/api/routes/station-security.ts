@@ -1,12 +1,16 @@
 import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
-import { checkParams, ParamsError } from '../../commands/params.ts';
+import { ParamsError } from '../../commands/params.ts';
 import { passwordProblem } from '../../domain/station-password.ts';
 import type { SecurityProfile } from '../../domain/station-security-state.ts';
 import { newStationPassword } from '../../domain/station-password.ts';
-import { intQuery, jsonBody } from '../query.ts';
+import { jsonBody } from '../query.ts';
+import { commandBody } from '../openapi/checked-body.ts';
+import { defineRoute } from '../openapi/define-route.ts';
+import { limitParam } from '../openapi/query-params.ts';
 
 const passwordSchema = { type: 'string', minLength: 16, maxLength: 40 };
+const tags = ['Station security'];
 
 /** A station's security profile, password and certificates, mounted under /stations (admins only, see src/auth/access-rules.ts). */
 export function stationSecurityRoutes(services: Services): Hono {
@@ -14,57 +18,84 @@ export function stationSecurityRoutes(services: Services): Hono {
   const app = new Hono();
   const origin = (url: string) => new URL(url).origin;
 
-  app.get('/:id/security', (c) => {
-    const id = c.req.param('id');
+  defineRoute(app, { method: 'get', path: '/:id/security', summary: 'A station’s security state and certificates', tags }, (c) => {
+    const id = c.req.param('id')!;
     stations.require(id);
     return c.json({ ...security.state(id), requiredProfile: security.requiredProfile(id), certificates: stationCa.list(id, 10) });
   });
 
-  /** Sets the lowest profile Ampyard accepts from the station (e.g. after the charger was reconfigured locally); null: the site policy. */
-  app.put('/:id/security', async (c) => {
-    const id = c.req.param('id');
-    stations.require(id);
-    const body = checkParams<{ securityProfile: SecurityProfile | null }>(
-      { type: 'object', properties: { securityProfile: { enum: [0, 1, 2, 3, null] } }, required: ['securityProfile'], additionalProperties: false },
-      await jsonBody(c),
+  defineRoute<unknown, { securityProfile: SecurityProfile | null }>(
+    app,
+    {
+      method: 'put',
+      path: '/:id/security',
+      summary: 'Set the lowest security profile Ampyard accepts from a station',
+      description: 'E.g. after the charger was reconfigured locally; null: the site policy.',
+      tags,
+      body: { type: 'object', properties: { securityProfile: { enum: [0, 1, 2, 3, null] } }, required: ['securityProfile'], additionalProperties: false },
+    },
+    async (c, { body }) => {
+      const id = c.req.param('id')!;
+      stations.require(id);
+      const state = await security.setProfile(id, body.securityProfile);
+      return c.json({ ...state, requiredProfile: security.requiredProfile(id) });
+    },
+  );
+
+  defineRoute<unknown, { password?: string }>(
+    app,
+    {
+      method: 'put',
+      path: '/:id/security/password',
+      summary: 'Set the password Ampyard expects, without telling the station',
+      description: 'The installer enters it at the station. Generated unless given; shown once.',
+      tags,
+      body: { type: 'object', properties: { password: passwordSchema }, additionalProperties: false },
+    },
+    async (c, { body }) => {
+      const id = c.req.param('id')!;
+      const station = stations.require(id);
+      const problem = body.password === undefined ? undefined : passwordProblem(body.password, station.ocppVersion);
+      if (problem) throw new ParamsError([{ field: 'password', message: problem }]);
+      const password = body.password ?? newStationPassword();
+      await security.setPassword(id, password, body.password === undefined);
+      return c.json({ username: id, password: body.password === undefined ? password : undefined, state: security.state(id) });
+    },
+  );
+
+  const runs = (path: string, command: string, summary: string) =>
+    defineRoute(app, { method: 'post', path, summary, tags, rawBody: commandBody(commands, command) }, async (c) =>
+      c.json(await commands.run(c.req.param('id')!, command, await jsonBody(c), undefined, origin(c.req.url))),
     );
-    const state = await security.setProfile(id, body.securityProfile);
-    return c.json({ ...state, requiredProfile: security.requiredProfile(id) });
-  });
+  runs('/:id/security/password', 'setStationPassword', 'Change the station’s password over OCPP (the new one is shown once)');
+  runs('/:id/security/upgrade', 'setSecurityProfile', 'Move the station to a higher security profile over OCPP');
+  runs('/:id/security/certificate', 'requestStationCertificate', 'Have the station send a CSR, which the site CA signs and delivers');
 
-  /** Sets the password Ampyard expects without telling the station (the installer enters it there). Generated unless given; shown once. */
-  app.put('/:id/security/password', async (c) => {
-    const id = c.req.param('id');
-    const station = stations.require(id);
-    const body = checkParams<{ password?: string }>({ type: 'object', properties: { password: passwordSchema }, additionalProperties: false }, await jsonBody(c));
-    const problem = body.password === undefined ? undefined : passwordProblem(body.password, station.ocppVersion);
-    if (problem) throw new ParamsError([{ field: 'password', message: problem }]);
-    const password = body.password ?? newStationPassword();
-    await security.setPassword(id, password, body.password === undefined);
-    return c.json({ username: id, password: body.password === undefined ? password : undefined, state: security.state(id) });
-  });
+  defineRoute<{ limit: number }>(
+    app,
+    { method: 'get', path: '/:id/security/certificates', summary: 'Certificates the site CA issued to a station', tags, query: { limit: limitParam(100, 1000) } },
+    (c, { query }) => {
+      const id = c.req.param('id')!;
+      stations.require(id);
+      return c.json({ items: stationCa.list(id, query.limit) });
+    },
+  );
 
-  /** Changes the station's password over OCPP (1.6 AuthorizationKey, 2.x BasicAuthPassword); the new one is shown once. */
-  app.post('/:id/security/password', async (c) => c.json(await commands.run(c.req.param('id'), 'setStationPassword', await jsonBody(c), undefined, origin(c.req.url))));
-
-  /** Moves the station to a higher security profile over OCPP. */
-  app.post('/:id/security/upgrade', async (c) => c.json(await commands.run(c.req.param('id'), 'setSecurityProfile', await jsonBody(c), undefined, origin(c.req.url))));
-
-  /** Has the station send a CSR, which the site CA signs and delivers. */
-  app.post('/:id/security/certificate', async (c) => c.json(await commands.run(c.req.param('id'), 'requestStationCertificate', await jsonBody(c), undefined, origin(c.req.url))));
-
-  app.get('/:id/security/certificates', (c) => {
-    const id = c.req.param('id');
-    stations.require(id);
-    return c.json({ items: stationCa.list(id, intQuery(c, 'limit', 100, 1, 1000)) });
-  });
-
-  app.post('/:id/security/certificates/:serial/revoke', async (c) => {
-    const id = c.req.param('id');
-    stations.require(id);
-    const body = checkParams<{ reason?: string }>({ type: 'object', properties: { reason: { type: 'string', maxLength: 200 } }, additionalProperties: false }, await jsonBody(c));
-    return c.json(await stationCa.revoke(id, c.req.param('serial'), body.reason ?? null));
-  });
+  defineRoute<unknown, { reason?: string }>(
+    app,
+    {
+      method: 'post',
+      path: '/:id/security/certificates/:serial/revoke',
+      summary: 'Revoke a certificate the site CA issued to a station',
+      tags,
+      body: { type: 'object', properties: { reason: { type: 'string', maxLength: 200 } }, additionalProperties: false },
+    },
+    async (c, { body }) => {
+      const id = c.req.param('id')!;
+      stations.require(id);
+      return c.json(await stationCa.revoke(id, c.req.param('serial')!, body.reason ?? null));
+    },
+  );
 
   return app;
 }

@@ -1,63 +1,79 @@
 import { Hono, type Context } from 'hono';
 import type { Services } from '../../app/services.ts';
-import { checkParams, ParamsError } from '../../commands/params.ts';
+import { ParamsError } from '../../commands/params.ts';
 import { passwordProblem } from '../../domain/station-password.ts';
 import type { SecurityProfile } from '../../domain/station-security-state.ts';
 import { variableKey } from '../../domain/device-model.ts';
 import { isValidStationId, type Registration } from '../../domain/station.ts';
 import { ApiError } from '../errors.ts';
-import { enumQuery, intQuery, jsonBody, timeQuery } from '../query.ts';
+import { jsonBody } from '../query.ts';
+import { defineList, defineRoute } from '../openapi/define-route.ts';
+import { beforeIdParam, enumParam, limitParam, textParam, timeParam } from '../openapi/query-params.ts';
+
+const tags = ['Stations'];
 
 const registrations = ['pending', 'accepted', 'rejected'] as const;
 
 export function stationRoutes(services: Services): Hono {
   const { stations, commands, link, messageLog, warnings, configuration, dataTransfers, remoteStarts, log } = services;
   const app = new Hono();
+  const station = (id: string | undefined) => stations.require(id ?? '').id;
 
-  app.get('/', (c) => {
-    const registration = enumQuery(c, 'registration', registrations);
-    const items = stations.list(registration ? { registration } : {});
-    return c.json({ items, total: items.length });
-  });
+  defineList<unknown, { registration?: Registration }>(
+    app,
+    { path: '/', summary: 'Stations', tags, query: { registration: enumParam(registrations) }, sort: ['id', 'registration', 'ocppVersion', 'connected', 'lastSeen', 'vendor', 'model'] },
+    (_c, { query }) => stations.list(query.registration ? { registration: query.registration } : {}),
+  );
 
-  /**
-   * Pre-registers a station. A new one gets a Basic-auth password (generated unless given), returned once in
-   * `credentials`, and optionally the security profile it must use (default: pinned at its first connection).
-   */
-  app.post('/', async (c) => {
-    const body = checkParams<{ id: string; securityProfile?: SecurityProfile; password?: string }>(
-      {
+  defineRoute<unknown, { id: string; securityProfile?: SecurityProfile; password?: string }>(
+    app,
+    {
+      method: 'post',
+      path: '/',
+      summary: 'Pre-register a station',
+      description:
+        'A new one gets a Basic-auth password (generated unless given), returned once in `credentials`, and optionally the security profile it must use (default: pinned at its first connection). An existing one is returned as it is (200).',
+      tags,
+      body: {
         type: 'object',
-        properties: { id: { type: 'string' }, securityProfile: { enum: [0, 1, 2, 3] }, password: { type: 'string', minLength: 16, maxLength: 40 } },
+        properties: { id: { type: 'string', description: '1-48 characters of letters, digits and ._-*+=@#$%&!~^|' }, securityProfile: { enum: [0, 1, 2, 3] }, password: { type: 'string', minLength: 16, maxLength: 40 } },
         required: ['id'],
         additionalProperties: false,
       },
-      await jsonBody(c),
-    );
-    if (!isValidStationId(body.id)) {
-      throw new ApiError(400, 'validation', 'id must be 1-48 characters of letters, digits and ._-*+=@#$%&!~^|', { fields: [{ field: 'id', message: 'is not a valid station id' }] });
-    }
-    const problem = body.password === undefined ? undefined : passwordProblem(body.password, null);
-    if (problem) throw new ParamsError([{ field: 'password', message: problem }]);
-    const { station, created } = await stations.register(body.id);
-    if (!created) return c.json(station, 200);
-    const settings = { ...(body.securityProfile !== undefined ? { securityProfile: body.securityProfile } : {}), ...(body.password !== undefined ? { password: body.password } : {}) };
-    const { password, generated } = await services.security.registered(body.id, settings);
-    const credentials = { username: body.id, password: generated ? password : undefined, securityProfile: services.security.requiredProfile(body.id) };
-    return c.json({ ...station, credentials }, 201);
-  });
+      responses: { 200: { description: 'The station existed already' }, 201: { description: 'Registered, with its credentials' } },
+    },
+    async (c, { body }) => {
+      if (!isValidStationId(body.id)) {
+        throw new ApiError(400, 'validation', 'id must be 1-48 characters of letters, digits and ._-*+=@#$%&!~^|', { fields: [{ field: 'id', message: 'is not a valid station id' }] });
+      }
+      const problem = body.password === undefined ? undefined : passwordProblem(body.password, null);
+      if (problem) throw new ParamsError([{ field: 'password', message: problem }]);
+      const { station, created } = await stations.register(body.id);
+      if (!created) return c.json(station, 200);
+      const settings = { ...(body.securityProfile !== undefined ? { securityProfile: body.securityProfile } : {}), ...(body.password !== undefined ? { password: body.password } : {}) };
+      const { password, generated } = await services.security.registered(body.id, settings);
+      const credentials = { username: body.id, password: generated ? password : undefined, securityProfile: services.security.requiredProfile(body.id) };
+      return c.json({ ...station, credentials }, 201);
+    },
+  );
 
-  app.get('/:id', (c) => c.json(stations.require(c.req.param('id'))));
+  defineRoute(app, { method: 'get', path: '/:id', summary: 'One station', tags }, (c) => c.json(stations.require(c.req.param('id')!)));
 
-  app.patch('/:id', async (c) => {
-    const id = c.req.param('id');
-    stations.require(id);
-    const body = checkParams<{ quirks?: Record<string, unknown> }>(
-      { type: 'object', properties: { quirks: { type: 'object', properties: { idTagSuffixSeparator: { type: 'string', minLength: 1, maxLength: 5 } } } }, additionalProperties: false },
-      await jsonBody(c),
-    );
-    return c.json(body.quirks ? await stations.setQuirks(id, body.quirks) : stations.require(id));
-  });
+  defineRoute<unknown, { quirks?: Record<string, unknown> }>(
+    app,
+    {
+      method: 'patch',
+      path: '/:id',
+      summary: 'Change a station’s quirks',
+      tags,
+      body: { type: 'object', properties: { quirks: { type: 'object', properties: { idTagSuffixSeparator: { type: 'string', minLength: 1, maxLength: 5 } } } }, additionalProperties: false },
+    },
+    async (c, { body }) => {
+      const id = c.req.param('id')!;
+      stations.require(id);
+      return c.json(body.quirks ? await stations.setQuirks(id, body.quirks) : stations.require(id));
+    },
+  );
 
   const decide = (registration: Registration) => async (c: Context) => {
     const id = c.req.param('id')!;
@@ -68,40 +84,34 @@ export function stationRoutes(services: Services): Hono {
     }
     return c.json(station);
   };
-  app.post('/:id/approve', decide('accepted'));
-  app.post('/:id/reject', decide('rejected'));
+  defineRoute(app, { method: 'post', path: '/:id/approve', summary: 'Accept a pending station', tags }, decide('accepted'));
+  defineRoute(app, { method: 'post', path: '/:id/reject', summary: 'Reject a station', tags }, decide('rejected'));
 
-  app.get('/:id/messages', (c) => {
-    const id = c.req.param('id');
-    stations.require(id);
-    const limit = intQuery(c, 'limit', 100, 1, 1000);
-    const beforeId = intQuery(c, 'beforeId', Number.MAX_SAFE_INTEGER, 1, Number.MAX_SAFE_INTEGER);
-    return c.json({ items: messageLog.forStation(id, limit, beforeId) });
-  });
+  defineRoute<{ limit: number; beforeId?: number }>(
+    app,
+    { method: 'get', path: '/:id/messages', summary: 'The OCPP message log of a station, newest first', tags, query: { limit: limitParam(100, 1000), beforeId: beforeIdParam } },
+    async (c, { query }) => c.json({ items: await messageLog.forStation(station(c.req.param('id')), query.limit, query.beforeId ?? Number.MAX_SAFE_INTEGER) }),
+  );
 
-  app.get('/:id/meter-values', (c) => {
-    const id = c.req.param('id');
-    stations.require(id);
-    const evse = c.req.query('evseId');
-    return c.json({
-      items: services.transactions.stationMeterSeries(id, {
-        evseId: evse === undefined ? undefined : intQuery(c, 'evseId', 0, 0, 1000),
-        from: timeQuery(c, 'from'),
-        to: timeQuery(c, 'to'),
-        limit: intQuery(c, 'limit', 1000, 1, 10_000),
-      }),
-    });
-  });
+  defineRoute<{ evseId?: number; from?: string; to?: string; limit: number }>(
+    app,
+    {
+      method: 'get',
+      path: '/:id/meter-values',
+      summary: 'Meter values of a station',
+      tags,
+      query: { evseId: { type: 'integer', minimum: 0, maximum: 1000, description: 'Only this EVSE' }, from: timeParam('At or after this time'), to: timeParam('Before this time'), limit: limitParam(1000, 10_000) },
+    },
+    (c, { query }) => c.json({ items: services.transactions.stationMeterSeries(station(c.req.param('id')), query) }),
+  );
 
-  app.get('/:id/warnings', (c) => {
-    const id = c.req.param('id');
-    stations.require(id);
-    return c.json({ items: warnings.forStation(id, intQuery(c, 'limit', 100, 1, 200)) });
-  });
+  defineRoute<{ limit: number }>(app, { method: 'get', path: '/:id/warnings', summary: 'Protocol warnings about a station', tags, query: { limit: limitParam(100, 200) } }, (c, { query }) =>
+    c.json({ items: warnings.forStation(station(c.req.param('id')), query.limit) }),
+  );
 
-  /** 1.6 keys as read; for 2.x stations the device model's Actual values, keyed Component/Variable. */
-  app.get('/:id/configuration', (c) => {
-    const id = c.req.param('id');
+  const configurationNote = '1.6 keys as read; for 2.x stations the device model’s Actual values, keyed Component/Variable.';
+  defineRoute(app, { method: 'get', path: '/:id/configuration', summary: 'A station’s configuration', description: configurationNote, tags }, (c) => {
+    const id = c.req.param('id')!;
     const station = stations.require(id);
     if (station.ocppVersion === null || station.ocppVersion === '1.6') return c.json({ items: configuration.list(id) });
     const items = services.deviceModel
@@ -111,43 +121,59 @@ export function stationRoutes(services: Services): Hono {
     return c.json({ items });
   });
 
-  app.get('/:id/device-model', (c) => {
-    const id = c.req.param('id');
-    stations.require(id);
-    return c.json({ items: services.deviceModel.list(id, { component: c.req.query('component') || undefined, variable: c.req.query('variable') || undefined }), reports: services.deviceModel.reports(id) });
-  });
+  defineRoute<{ component?: string; variable?: string }>(
+    app,
+    { method: 'get', path: '/:id/device-model', summary: 'The device model of an OCPP 2.x station, and its reports', tags, query: { component: textParam('Only this component'), variable: textParam('Only this variable') } },
+    (c, { query }) => {
+      const id = station(c.req.param('id'));
+      return c.json({ items: services.deviceModel.list(id, query), reports: services.deviceModel.reports(id) });
+    },
+  );
 
-  app.get('/:id/data-transfers', (c) => {
-    const id = c.req.param('id');
-    stations.require(id);
-    return c.json({ items: dataTransfers.forStation(id, intQuery(c, 'limit', 100, 1, 1000)) });
-  });
+  defineRoute<{ limit: number }>(app, { method: 'get', path: '/:id/data-transfers', summary: 'DataTransfer messages of a station', tags, query: { limit: limitParam(100, 1000) } }, (c, { query }) =>
+    c.json({ items: dataTransfers.forStation(station(c.req.param('id')), query.limit) }),
+  );
 
-  app.get('/:id/pending-starts', (c) => {
-    const id = c.req.param('id');
-    stations.require(id);
-    return c.json({ items: remoteStarts.list(id) });
-  });
+  defineRoute(app, { method: 'get', path: '/:id/pending-starts', summary: 'Remote starts waiting for the driver', tags }, (c) => c.json({ items: remoteStarts.list(station(c.req.param('id'))) }));
 
-  app.get('/:id/commands', (c) => {
-    stations.require(c.req.param('id'));
+  defineRoute(app, { method: 'get', path: '/:id/commands', summary: 'The commands one may send, with their parameters', tags: ['Commands'] }, (c) => {
+    stations.require(c.req.param('id')!);
     return c.json({ items: commands.list().map((s) => ({ name: s.name, summary: s.summary, params: s.params })) });
   });
 
-  /** Version-neutral command: answers with the station's reply, or a clear offline/timeout/error. */
-  app.post('/:id/commands/:name', async (c) =>
-    c.json(await commands.run(c.req.param('id'), c.req.param('name'), await jsonBody(c), undefined, new URL(c.req.url).origin)),
+  defineRoute(
+    app,
+    {
+      method: 'post',
+      path: '/:id/commands/:name',
+      summary: 'Send a command (version-neutral)',
+      description: 'Answers with the station’s reply, or a clear offline/timeout/error. Each command is also listed as its own operation.',
+      tags: ['Commands'],
+      rawBody: { contentType: 'application/json', description: 'The command’s parameters (see each command)', schema: { oneOf: commands.list().map((s) => s.params) } },
+      variants: () => commands.list().map((s) => ({ params: { name: s.name }, summary: s.summary, body: s.params })),
+    },
+    async (c) => c.json(await commands.run(c.req.param('id')!, c.req.param('name')!, await jsonBody(c), undefined, new URL(c.req.url).origin)),
   );
 
-  /** For installers: any OCPP action of the station's version, as-is; still schema-checked before it is sent. */
-  app.post('/:id/ocpp/:action', async (c) => {
-    const id = c.req.param('id');
-    stations.require(id);
-    const payload = await jsonBody(c);
-    if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new ApiError(400, 'validation', 'body must be the JSON object payload of the OCPP action');
-    const response = await link.send(id, c.req.param('action'), payload as Record<string, unknown>);
-    return c.json({ response });
-  });
+  defineRoute(
+    app,
+    {
+      method: 'post',
+      path: '/:id/ocpp/:action',
+      summary: 'Send any OCPP action of the station’s version, as-is (for installers)',
+      description: 'Still schema-checked before it is sent.',
+      tags: ['Commands'],
+      rawBody: { contentType: 'application/json', description: 'The JSON object payload of the OCPP action', schema: { type: 'object' } },
+    },
+    async (c) => {
+      const id = c.req.param('id')!;
+      stations.require(id);
+      const payload = await jsonBody(c);
+      if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new ApiError(400, 'validation', 'body must be the JSON object payload of the OCPP action');
+      const response = await link.send(id, c.req.param('action')!, payload as Record<string, unknown>);
+      return c.json({ response });
+    },
+  );
 
   return app;
 }

@@ -1,10 +1,13 @@
 import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
-import { checkParams } from '../../commands/params.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import type { TariffInput, TariffSettings } from '../../domain/tariffs.ts';
 import { idParam } from '../file-responses.ts';
-import { jsonBody } from '../query.ts';
+import { defineRoute } from '../openapi/define-route.ts';
+import { listQuery, sortAndPage, type ListQuery } from '../openapi/list-query.ts';
+
+const tags = ['Tariffs'];
+const id = { id: { type: 'integer' } };
 
 const price = { type: 'number', minimum: 0, maximum: 1_000_000 };
 const tariffProperties = {
@@ -22,46 +25,54 @@ export function tariffRoutes(services: Services): Hono {
   const { tariffs, transactions } = services;
   const app = new Hono();
 
-  app.get('/tariffs', (c) => {
-    const items = tariffs.list();
-    return c.json({ items, total: items.length, settings: tariffs.settings() });
-  });
+  defineRoute<ListQuery>(app, { method: 'get', path: '/tariffs', summary: 'Tariffs, and the tariff settings', tags, query: listQuery(['id', 'name', 'groupId', 'createdAt']) }, (c, { query }) =>
+    c.json({ ...sortAndPage(tariffs.list(), query), settings: tariffs.settings() }),
+  );
 
-  app.post('/tariffs', async (c) => {
-    const body = checkParams<TariffInput>(
-      {
+  defineRoute<unknown, TariffInput>(
+    app,
+    {
+      method: 'post',
+      path: '/tariffs',
+      summary: 'Create a tariff',
+      tags,
+      body: {
         type: 'object',
         properties: { ...tariffProperties, pricePerKwh: { ...price, default: 0 }, pricePerHour: { ...price, default: 0 }, sessionFee: { ...price, default: 0 } },
         required: ['name', 'currency'],
         additionalProperties: false,
       },
-      await jsonBody(c),
-    );
-    return c.json(await tariffs.create({ ...body, groupId: body.groupId ?? null, message: body.message ?? null }), 201);
-  });
+      responses: { 201: { description: 'The new tariff' } },
+    },
+    async (c, { body }) => c.json(await tariffs.create({ ...body, groupId: body.groupId ?? null, message: body.message ?? null }), 201),
+  );
 
-  app.get('/tariffs/settings', (c) => c.json(tariffs.settings()));
-  app.patch('/tariffs/settings', async (c) => {
-    const changes = checkParams<Partial<TariffSettings>>(
-      { type: 'object', properties: { costUpdateIntervalMinutes: { type: 'integer', minimum: 0, maximum: 1440 } }, additionalProperties: false },
-      await jsonBody(c),
-    );
-    return c.json(await tariffs.updateSettings(changes));
-  });
+  defineRoute(app, { method: 'get', path: '/tariffs/settings', summary: 'Tariff settings', tags }, (c) => c.json(tariffs.settings()));
+  defineRoute<unknown, Partial<TariffSettings>>(
+    app,
+    {
+      method: 'patch',
+      path: '/tariffs/settings',
+      summary: 'Change tariff settings',
+      tags,
+      body: { type: 'object', properties: { costUpdateIntervalMinutes: { type: 'integer', minimum: 0, maximum: 1440 } }, additionalProperties: false },
+    },
+    async (c, { body }) => c.json(await tariffs.updateSettings(body)),
+  );
 
-  app.get('/tariffs/:id', (c) => c.json(tariffs.require(idParam(c, 'id', 'tariff'))));
-  app.patch('/tariffs/:id', async (c) => {
-    const id = idParam(c, 'id', 'tariff');
-    const changes = checkParams<Partial<TariffInput>>({ type: 'object', properties: tariffProperties, additionalProperties: false }, await jsonBody(c));
-    return c.json(await tariffs.update(id, changes));
-  });
-  app.delete('/tariffs/:id', async (c) => {
+  defineRoute(app, { method: 'get', path: '/tariffs/:id', summary: 'One tariff', tags, params: id }, (c) => c.json(tariffs.require(idParam(c, 'id', 'tariff'))));
+  defineRoute<unknown, Partial<TariffInput>>(
+    app,
+    { method: 'patch', path: '/tariffs/:id', summary: 'Change a tariff', tags, params: id, body: { type: 'object', properties: tariffProperties, additionalProperties: false } },
+    async (c, { body }) => c.json(await tariffs.update(idParam(c, 'id', 'tariff'), body)),
+  );
+  defineRoute(app, { method: 'delete', path: '/tariffs/:id', summary: 'Delete a tariff', tags, params: id, responses: { 204: { description: 'Deleted' } } }, async (c) => {
     await tariffs.remove(idParam(c, 'id', 'tariff'));
     return c.body(null, 204);
   });
 
-  /** The session's final cost, or what it has cost so far; `cost` is null when no tariff applies. */
-  app.get('/transactions/:id/cost', (c) => {
+  const cost = 'What a session cost (so far)';
+  defineRoute(app, { method: 'get', path: '/transactions/:id/cost', summary: cost, description: '`cost` is null when no tariff applies.', tags, params: id }, (c) => {
     const id = idParam(c, 'id', 'transaction');
     const tx = transactions.get(id);
     if (!tx) throw new NotFoundError(`no transaction ${id}`);

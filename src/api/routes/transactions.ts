@@ -1,23 +1,34 @@
 import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
 import { NotFoundError } from '../../domain/errors.ts';
-import { enumQuery, paging, timeQuery } from '../query.ts';
+import { defineRoute } from '../openapi/define-route.ts';
+import { pagingQuery } from '../openapi/list-query.ts';
+import { enumParam, textParam, timeParam } from '../openapi/query-params.ts';
+
+const tags = ['Transactions'];
+const id = { id: { type: 'integer' } };
 
 export function transactionRoutes(services: Services): Hono {
   const { transactions } = services;
   const app = new Hono();
 
-  app.get('/', (c) =>
-    c.json(
-      transactions.list({
-        stationId: c.req.query('stationId') || undefined,
-        status: enumQuery(c, 'status', ['active', 'ended'] as const),
-        idToken: c.req.query('idToken') || undefined,
-        from: timeQuery(c, 'from'),
-        to: timeQuery(c, 'to'),
-        ...paging(c),
-      }),
-    ),
+  defineRoute<{ stationId?: string; status?: 'active' | 'ended'; idToken?: string; from?: string; to?: string; limit: number; offset: number }>(
+    app,
+    {
+      method: 'get',
+      path: '/',
+      summary: 'Charging sessions, newest first',
+      tags,
+      query: {
+        stationId: textParam('Only this station'),
+        status: enumParam(['active', 'ended']),
+        idToken: textParam('Only this id token'),
+        from: timeParam('Started at or after this time'),
+        to: timeParam('Started before this time'),
+        ...pagingQuery(),
+      },
+    },
+    (c, { query }) => c.json(transactions.list(query)),
   );
 
   const find = (raw: string) => {
@@ -26,7 +37,7 @@ export function transactionRoutes(services: Services): Hono {
     if (!tx) throw new NotFoundError(`no transaction ${raw}`);
     return tx;
   };
-  app.get('/:id', (c) => c.json(find(c.req.param('id'))));
-  app.get('/:id/meter-values', (c) => c.json({ items: transactions.meterSeries(find(c.req.param('id')).id) }));
+  defineRoute(app, { method: 'get', path: '/:id', summary: 'One charging session', tags, params: id }, (c) => c.json(find(c.req.param('id')!)));
+  defineRoute(app, { method: 'get', path: '/:id/meter-values', summary: 'Meter values of a charging session', tags, params: id }, (c) => c.json({ items: transactions.meterSeries(find(c.req.param('id')!).id) }));
   return app;
 }

@@ -1,64 +1,85 @@
 import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
-import { checkParams } from '../../commands/params.ts';
 import { PING_EVENT, webhookEventTypes } from '../../domain/webhook.ts';
 import type { WebhookInput } from '../../domain/webhooks.ts';
 import { idParam } from '../file-responses.ts';
 import { noteAudit } from '../access.ts';
-import { enumQuery, jsonBody, paging } from '../query.ts';
+import { defineList, defineRoute } from '../openapi/define-route.ts';
+import { pagingQuery } from '../openapi/list-query.ts';
+import { enumParam } from '../openapi/query-params.ts';
 
+// The webhook store checks the fields (its own field-level messages); the schema names them and refuses others.
 const inputSchema = {
   type: 'object',
-  properties: { url: {}, description: {}, events: {}, enabled: {}, secret: {}, rotateSecret: {} },
+  properties: {
+    url: { description: 'http(s) URL to POST events to' },
+    description: { description: 'A note for people' },
+    events: { description: 'Event types to send (see /webhooks/event-types); empty for all' },
+    enabled: { description: 'true or false' },
+    secret: { description: 'HMAC signing secret; generated when absent' },
+    rotateSecret: { description: 'true: generate a new secret (returned once)' },
+  },
   additionalProperties: false,
-} as const;
+};
+const tags = ['Webhooks'];
+const id = { id: { type: 'integer' } };
+const deliveryStatuses = ['pending', 'delivered', 'failed', 'dropped'] as const;
 
 /** Webhooks CRUD, their delivery logs and test pings (admins only: see src/auth/access-rules.ts). */
 export function webhookRoutes(services: Services): Hono {
   const { webhooks } = services;
   const app = new Hono();
 
-  app.get('/', (c) => {
-    const items = webhooks.list();
-    return c.json({ items, total: items.length });
-  });
+  defineList(app, { path: '/', summary: 'Webhooks', tags, sort: ['id', 'url', 'enabled', 'createdAt'] }, () => webhooks.list());
 
-  app.get('/event-types', (c) =>
+  defineRoute(app, { method: 'get', path: '/event-types', summary: 'The event types a webhook may subscribe to', tags }, (c) =>
     c.json({ items: [...Object.entries(webhookEventTypes).map(([type, description]) => ({ type, description })), { type: PING_EVENT, description: 'a test sent by POST /webhooks/:id/ping (always, whatever the filter)' }] }),
   );
 
-  app.post('/', async (c) => {
-    const { webhook, secret } = await webhooks.create(checkParams<WebhookInput>(inputSchema, await jsonBody(c)));
-    noteAudit(c, { action: 'webhook.create', detail: `webhook ${webhook.id}` });
-    // The only time the secret is shown.
-    return c.json({ ...webhook, secret }, 201);
-  });
+  defineRoute<unknown, WebhookInput>(
+    app,
+    { method: 'post', path: '/', summary: 'Create a webhook', description: 'The secret is in this response only.', tags, body: inputSchema, responses: { 201: { description: 'The webhook, with its secret' } } },
+    async (c, { body }) => {
+      const { webhook, secret } = await webhooks.create(body);
+      noteAudit(c, { action: 'webhook.create', detail: `webhook ${webhook.id}` });
+      // The only time the secret is shown.
+      return c.json({ ...webhook, secret }, 201);
+    },
+  );
 
-  app.get('/:id', (c) => c.json(webhooks.get(idParam(c, 'id', 'webhook'))));
+  defineRoute(app, { method: 'get', path: '/:id', summary: 'One webhook', tags, params: id }, (c) => c.json(webhooks.get(idParam(c, 'id', 'webhook'))));
 
-  app.patch('/:id', async (c) => {
+  defineRoute<unknown, WebhookInput>(app, { method: 'patch', path: '/:id', summary: 'Change a webhook (or rotate its secret)', tags, params: id, body: inputSchema }, async (c, { body }) => {
     const id = idParam(c, 'id', 'webhook');
-    const { webhook, secret } = await webhooks.update(id, checkParams<WebhookInput>(inputSchema, await jsonBody(c)));
+    const { webhook, secret } = await webhooks.update(id, body);
     noteAudit(c, { action: 'webhook.update', detail: `webhook ${id}${secret ? ', secret rotated' : ''}` });
     return c.json(secret ? { ...webhook, secret } : webhook);
   });
 
-  app.delete('/:id', async (c) => {
+  defineRoute(app, { method: 'delete', path: '/:id', summary: 'Delete a webhook', tags, params: id, responses: { 204: { description: 'Deleted' } } }, async (c) => {
     const id = idParam(c, 'id', 'webhook');
     await webhooks.remove(id);
     noteAudit(c, { action: 'webhook.delete', detail: `webhook ${id}` });
     return c.body(null, 204);
   });
 
-  app.post('/:id/ping', async (c) => c.json(await webhooks.ping(idParam(c, 'id', 'webhook')), 202));
-
-  app.get('/:id/deliveries', (c) =>
-    c.json(webhooks.deliveries(idParam(c, 'id', 'webhook'), { status: enumQuery(c, 'status', ['pending', 'delivered', 'failed', 'dropped'] as const), ...paging(c) })),
+  defineRoute(app, { method: 'post', path: '/:id/ping', summary: 'Send a test event', tags, params: id, responses: { 202: { description: 'Queued' } } }, async (c) =>
+    c.json(await webhooks.ping(idParam(c, 'id', 'webhook')), 202),
   );
 
-  app.get('/:id/deliveries/:deliveryId', (c) => c.json(webhooks.delivery(idParam(c, 'id', 'webhook'), c.req.param('deliveryId'))));
+  defineRoute<{ status?: (typeof deliveryStatuses)[number]; limit: number; offset: number }>(
+    app,
+    { method: 'get', path: '/:id/deliveries', summary: 'A webhook’s deliveries, newest first', tags, params: id, query: { status: enumParam(deliveryStatuses), ...pagingQuery() } },
+    (c, { query }) => c.json(webhooks.deliveries(idParam(c, 'id', 'webhook'), query)),
+  );
 
-  app.post('/:id/deliveries/:deliveryId/redeliver', async (c) => c.json(await webhooks.redeliver(idParam(c, 'id', 'webhook'), c.req.param('deliveryId')), 202));
+  defineRoute(app, { method: 'get', path: '/:id/deliveries/:deliveryId', summary: 'One delivery, with the request and response', tags, params: id }, (c) =>
+    c.json(webhooks.delivery(idParam(c, 'id', 'webhook'), c.req.param('deliveryId')!)),
+  );
+
+  defineRoute(app, { method: 'post', path: '/:id/deliveries/:deliveryId/redeliver', summary: 'Send a delivery again', tags, params: id, responses: { 202: { description: 'Queued' } } }, async (c) =>
+    c.json(await webhooks.redeliver(idParam(c, 'id', 'webhook'), c.req.param('deliveryId')!), 202),
+  );
 
   return app;
 }

@@ -57,7 +57,7 @@ export function allocate(site: SiteModel, state: SiteState): AllocationResult {
   const planMemory: PlanMemory = reuse
     ? cached
     : { at: now, key: planKey, ...(mode ? { mode } : {}), sessions: Object.fromEntries([...plans].map(([d, p]) => [d.session.sessionId, p])) };
-  const wishes = live.filter((d) => d.fixedA === null).map((d) => wishOf(d, plans.get(d), state));
+  const wishes = live.filter((d) => d.fixedA === null).map((d) => wishOf(d, plans.get(d), state, mode, settings));
   const ranked = rank(wishes, now, settings.rotationPeriodS);
   const circuitIds = tree.circuits.map((c) => c.id);
   const admission = admit(ranked, slack, circuitIds);
@@ -135,16 +135,20 @@ function keyOfPlan(live: Demand[], expected: Array<{ demand: Demand; arriveAt: n
   return key;
 }
 
-function wishOf(d: Demand, plan: Plan | undefined, state: SiteState): Wish {
+function wishOf(d: Demand, plan: Plan | undefined, state: SiteState, mode: PlanMemory['mode'], settings: BalancerSettings): Wish {
   const laxityS = plan?.laxityS ?? Infinity;
-  if (d.needKwh !== null && d.needKwh <= 1e-3) return { demand: d, wantA: 0, wantBinding: { kind: 'target-reached' }, requiredA: 0, late: false, laxityS };
+  if (d.needKwh !== null && d.needKwh <= 1e-3) return { demand: d, wantA: 0, wantBinding: { kind: 'target-reached' }, requiredA: 0, urgentA: 0, late: false, laxityS, canWait: false };
   // A car that cannot make it anyway is served after those that can (from what they leave), before the rest.
-  const requiredA = plan && plan.nowA > 1e-9 ? Math.min(d.capA, Math.max(plan.nowA, d.minA)) : 0;
   const late = plan !== undefined && plan.shortfallKwh > 0;
-  if (plan && state.prices && !plan.cheapestNow && plan.shortfallKwh <= 0) {
-    return { demand: d, wantA: requiredA, wantBinding: { kind: 'price', cheaperFrom: plan.cheaperFrom }, requiredA, late, laxityS };
+  const requiredA = plan && plan.nowA > 1e-9 ? Math.min(d.capA, Math.max(plan.nowA, d.minA)) : 0;
+  const canWait = plan !== undefined && !late && plan.nowA < d.minA && laxityS > settings.waitLaxityS;
+  const urgentA = plan?.minNowA === undefined ? requiredA : plan.minNowA > 1e-9 ? Math.min(requiredA, Math.max(plan.minNowA, d.minA)) : 0;
+  // Holding back for cheaper hours only while the plan fits every deadline into them: when it does not, the
+  // cheap hours are full and what is not used now is lost to the cars without a departure.
+  if (plan && state.prices && mode === 'cheap' && !plan.cheapestNow && plan.shortfallKwh <= 0) {
+    return { demand: d, wantA: requiredA, wantBinding: { kind: 'price', cheaperFrom: plan.cheaperFrom }, requiredA, urgentA, late, laxityS, canWait };
   }
-  return { demand: d, wantA: d.capA, wantBinding: d.capBinding, requiredA, late, laxityS };
+  return { demand: d, wantA: d.capA, wantBinding: d.capBinding, requiredA, urgentA, late, laxityS, canWait };
 }
 
 function evseResult(d: Demand, currentA: number, reservedA: number, binding: Binding, plan: Plan | undefined, now: number): EvseAllocation {

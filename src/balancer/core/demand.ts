@@ -26,6 +26,9 @@ export interface Demand {
   minA: number;
   /** The hardware/vehicle maximum, then the cap after unused-capacity detection. */
   maxA: number;
+  /** The most it can take for planning: `maxA`, and no more than the car's power over the phases counted (while
+   * its phases are unknown `maxA` assumes its power on one phase, which is safe to reserve but not to plan on). */
+  planMaxA: number;
   maxBinding: Binding;
   capA: number;
   capBinding: Binding;
@@ -59,7 +62,7 @@ const ALL_PHASES = [[0], [0, 1], [0, 1, 2]];
 /** EVSE phases the car draws on: seen in measurements (remembered for the session), else declared, else all. */
 function carPhases(evse: EvseModel, session: SessionState, memory: SessionMemory): number[] {
   const all = ALL_PHASES[evse.phases - 1]!;
-  if (evse.kind === 'DC' || evse.phases === 1) return all;
+  if (evse.kind === 'DC' || evse.phases === 1 || (session.assumedDrawA ?? 0) > 0) return all;
   const m = session.measuredA;
   if (m) {
     let peak = 0;
@@ -117,6 +120,7 @@ export function compileDemand(session: SessionState, evse: EvseModel, ctx: Deman
   const vehicleMaxA = Math.min(need?.maxCurrentA ?? Infinity, (need?.maxPowerW ?? Infinity) / (phasesKnown ? outWPerA : outWPerA / n));
   const maxA = floorStep(Math.min(evseMaxA, vehicleMaxA), stepA);
   const maxBinding: Binding = vehicleMaxA < evseMaxA ? { kind: 'vehicle-max' } : { kind: 'evse-max' };
+  const planMaxA = Math.min(maxA, floorStep((need?.maxPowerW ?? Infinity) / outWPerA, stepA));
   const minRaw = evse.kind === 'DC' ? (evse.minPowerW ?? 0) / outWPerA : (evse.minCurrentA ?? IEC_MIN_CURRENT_A);
   const minA = Math.max(stepA, ceilStep(Math.max(minRaw, evse.quirks?.minCurrentA ?? 0), stepA));
 
@@ -187,6 +191,13 @@ export function compileDemand(session: SessionState, evse: EvseModel, ctx: Deman
     }
   }
 
+  const assumed = session.assumedDrawA ?? 0;
+  if (assumed > 0 && assumed > (fixedA ?? 0)) {
+    // Whatever it is told, it may draw this: keep telling it what it was told and count the worse of the two.
+    fixedA = assumed;
+    fixedBinding = { kind: 'assumed-draw', drawA: assumed };
+  }
+
   const circuit = tree.index.get(evse.circuitId);
   if (circuit === undefined) throw new Error(`EVSE ${evse.id} is on an unknown circuit ${evse.circuitId}`);
   const path = tree.paths[circuit]!;
@@ -212,7 +223,7 @@ export function compileDemand(session: SessionState, evse: EvseModel, ctx: Deman
   const { constraints, coefs } = wired;
 
   return {
-    session, evse, evsePhases, gridPhases, outWPerA, inWPerA, stepA, minA, maxA, maxBinding, capA, capBinding, fixedA, fixedBinding,
+    session, evse, evsePhases, gridPhases, outWPerA, inWPerA, stepA, minA, maxA, planMaxA, maxBinding, capA, capBinding, fixedA, fixedBinding,
     needKwh: remainingNeed(session),
     departureAt: need?.departureAt ?? null,
     priority: need?.priority ?? 0,

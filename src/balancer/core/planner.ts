@@ -8,6 +8,9 @@ const FINE_HOURS = 4;
 const EVEN_SPARE = 1.15;
 /** A plan that waits for cheaper hours plans this much more energy than needed, to finish a little early. */
 const LAZY_SPARE = 1.1;
+/** With some car late, a car that can make it is sure of this many times its even rate now; the rest of its share
+ * waits for the late cars (they leave first, and what they get counts). */
+const ON_TIME_FLOOR = 2.5;
 
 export interface Plan {
   /** Average per-phase current the plan puts in the current slot (what the deadline needs now). */
@@ -20,6 +23,9 @@ export interface Plan {
   cheaperFrom: number | null;
   /** Seconds to spare: time to departure minus the time the need takes at full rate. */
   laxityS: number;
+  /** With some car late: what this car needs now at the least (its even rate over the time left, with a little to
+   * spare); the late cars get the rest of its share first. */
+  minNowA?: number;
 }
 
 export type PlanMode = 'cheap' | 'even' | 'asap';
@@ -96,7 +102,7 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
   const byPrice = [...byTime].sort((a, b) => price[a]! - price[b]! || b - a);
 
   const kwhPerAs = (d: Demand) => d.outWPerA / 3.6e6;
-  const laxity = new Map(candidates.map((d) => [d, (d.departureAt! - now) / 1000 - d.needKwh! / (d.maxA * kwhPerAs(d))]));
+  const laxity = new Map(candidates.map((d) => [d, (d.departureAt! - now) / 1000 - d.needKwh! / (d.planMaxA * kwhPerAs(d))]));
   // Earliest departure first; a car charging now keeps its place until another leaves a rotation period earlier.
   const rank = new Map(candidates.map((d) => [d, d.departureAt! - ((d.memory.lastA ?? 0) > 0 ? settings.rotationPeriodS * 1000 : 0)]));
   candidates.sort((a, b) => b.priority - a.priority || rank.get(a)! - rank.get(b)!);
@@ -117,8 +123,12 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
     mode = 'even';
   }
   if (placed.rejected > 0) {
+    const beforeAsap = capacity.slice();
     placed = placeAll(candidates, byTime, capacity, slot, kwhPerAs);
     mode = 'asap';
+    // The late cars may only use what leaves every other deadline in place on part of the later capacity.
+    for (let k = K; k < beforeAsap.length; k++) beforeAsap[k] = beforeAsap[k]! * (1 - settings.futureReserve);
+    if (placed.rejected > 0) placed = serveLateNow(candidates, placed, beforeAsap, byTime, slot, kwhPerAs) ?? placed;
   }
   plans.mode = mode;
 
@@ -141,6 +151,7 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
       cheapestNow,
       cheaperFrom: cheapestNow ? null : cheapestFrom,
       laxityS: laxity.get(d)!,
+      ...(placed.rejected > 0 && p.shortfallKwh <= 0 ? { minNowA: Math.min(p.nowA, evenRate(d, now, kwhPerAs(d)) * ON_TIME_FLOOR) } : {}),
     });
   }
   return plans;
@@ -223,6 +234,40 @@ function placeAll(cars: Demand[], order: number[], capacity: Float64Array, slots
   return { byDemand, rejected: late.length };
 }
 
+/** The per-phase current that delivers a car's need evenly over the time it has left. */
+function evenRate(d: Demand, now: number, kwhPerAs: number): number {
+  const seconds = (d.departureAt! - now) / 1000;
+  return seconds > 0 ? d.needKwh! / (kwhPerAs * seconds) : Infinity;
+}
+
+/** Shares of a late car's maximum tried now, most first. */
+const LATE_SHARES = [1, 0.5, 0.25];
+
+/**
+ * Cars that cannot make it still get what they can before they leave (the energy counts, and they leave first):
+ * each late car gets a share of its maximum now (earliest departure first) when every car that can make it still
+ * does, as soon as possible in what is left; the rest of a late car's need goes where the others leave room.
+ * Null when not even the smallest share leaves every other deadline in place.
+ */
+function serveLateNow(cars: Demand[], placed: { byDemand: Map<Demand, Placement>; rejected: number }, capacity: Float64Array, byTime: number[], slots: Slots, kwhPerAs: (d: Demand) => number) {
+  const late = cars.filter((d) => placed.byDemand.get(d)!.shortfallKwh > 0).sort((a, b) => a.departureAt! - b.departureAt!);
+  const onTime = cars.filter((d) => placed.byDemand.get(d)!.shortfallKwh <= 0);
+  const later = byTime.slice(1);
+  for (const share of LATE_SHARES) {
+    const left = capacity.slice();
+    const now = late.map((d) => place(d, [0], left, slots, kwhPerAs(d), false, d.capA * share)!);
+    const rest = placeAll(onTime, byTime, left, slots, kwhPerAs);
+    if (rest.rejected > 0) continue;
+    late.forEach((d, i) => {
+      const first = now[i]!;
+      const then = place(d, later, left, slots, kwhPerAs(d), false, Infinity, Math.max(0, first.shortfallKwh))!;
+      rest.byDemand.set(d, { nowA: first.nowA, shortfallKwh: then.shortfallKwh, ready: Math.max(first.ready, then.ready), taken: first.taken.concat(then.taken) });
+    });
+    return { byDemand: rest.byDemand, rejected: late.length };
+  }
+  return null;
+}
+
 /** Each car first at an even rate over the time it has left (with a little to spare), then the rest as soon as possible. */
 function placeEvenly(cars: Demand[], capacity: Float64Array, slots: Slots, kwhPerAs: (d: Demand) => number, now: number) {
   const byTime = slots.starts.map((_, s) => s);
@@ -264,7 +309,7 @@ function place(d: Demand, order: number[], capacity: Float64Array, { starts, end
     const end = ends[s]!;
     const seconds = ((end < departureAt ? end : departureAt) - from) / 1000;
     if (seconds <= 0) continue;
-    const top = s === 0 ? d.capA : d.maxA;
+    const top = s === 0 ? Math.min(d.capA, d.planMaxA) : d.planMaxA;
     let amps = remaining / (rate * seconds);
     if (amps > top) amps = top;
     if (amps > capAmps) amps = capAmps;

@@ -9,9 +9,13 @@ export interface Wish {
   wantA: number;
   wantBinding: Binding;
   requiredA: number;
+  /** What its deadline needs now at the least (below `requiredA` when late cars may use the rest first). */
+  urgentA: number;
   /** The plan cannot meet this car's deadline: its required current is what the others leave. */
   late: boolean;
   laxityS: number;
+  /** Its deadline needs less than the minimum now and it has time to spare: it takes turns with the others. */
+  canWait: boolean;
 }
 
 const EPS = 1e-9;
@@ -24,7 +28,8 @@ export function constraintName(k: number, circuitIds: string[]): { circuit: stri
 /**
  * Order of service when capacity is short: priority; then sessions whose deadline needs current now, least laxity
  * first (a running one keeps its place until another's laxity is a rotation period lower), those that will make it
- * before those that cannot; then sessions still in
+ * before those that cannot, except those whose deadline needs less than their minimum now and that have time to spare
+ * (they take turns with the rest, so a car without a departure is not paused until the last deadline is met); then sessions still in
  * their stint; then the one that has waited longest (a running session past its stint goes behind every waiting one).
  */
 export function rank(wishes: Wish[], now: number, rotationPeriodS: number): Wish[] {
@@ -34,7 +39,7 @@ export function rank(wishes: Wish[], now: number, rotationPeriodS: number): Wish
     const running = (m.lastA ?? 0) > 0 && m.runningSince !== undefined;
     let group: number;
     let key: number;
-    if (w.requiredA > 0) {
+    if (w.requiredA > 0 && !w.canWait) {
       group = w.late ? 1 : 0;
       key = w.laxityS - (running ? rotationPeriodS : 0);
     } else if (running && now - m.runningSince! < rotationMs) {
@@ -78,7 +83,7 @@ export function admit(ranked: Wish[], slack: Float64Array, circuitIds: string[])
   for (const w of ranked) {
     const d = w.demand;
     if (w.wantA < d.minA - EPS) continue;
-    const target = Math.min(w.wantA, Math.max(d.minA, w.requiredA));
+    const target = Math.min(w.wantA, Math.max(d.minA, w.urgentA));
     let amps = target;
     let blocked = fits(d, amps, slack);
     if (blocked >= 0 && target > d.minA) {
@@ -103,31 +108,36 @@ export function admit(ranked: Wish[], slack: Float64Array, circuitIds: string[])
   return { allocA, paused };
 }
 
-/** Raises admitted sessions, in rank order, towards what their deadline requires now. Returns the constraint that stopped each. */
+/**
+ * Raises admitted sessions, in rank order, towards what their deadline needs now at the least, then towards what
+ * their deadline plan puts now. Returns the constraint that stopped each.
+ */
 export function serveDeadlines(ranked: Wish[], admission: Admission, slack: Float64Array): Map<Wish, number> {
   const stoppedBy = new Map<Wish, number>();
+  raise(ranked, (w) => w.urgentA, admission, slack, stoppedBy);
+  raise(ranked, (w) => w.requiredA, admission, slack, stoppedBy);
+  return stoppedBy;
+}
+
+function raise(ranked: Wish[], targetOf: (w: Wish) => number, admission: Admission, slack: Float64Array, stoppedBy: Map<Wish, number>): void {
   for (const w of ranked) {
     const current = admission.allocA.get(w);
     if (current === undefined) continue;
-    const target = Math.min(w.wantA, w.requiredA);
+    const target = Math.min(w.wantA, targetOf(w));
     if (target <= current + EPS) continue;
     const d = w.demand;
-    let raise = target - current;
+    let amps = target - current;
     let by = -1;
     for (let j = 0; j < d.constraints.length; j++) {
       const room = Math.max(0, slack[d.constraints[j]!]! / d.coefs[j]!);
-      if (room < raise) {
-        raise = room;
+      if (room < amps) {
+        amps = room;
         by = d.constraints[j]!;
       }
     }
-    if (raise <= EPS) {
-      if (by >= 0) stoppedBy.set(w, by);
-      continue;
-    }
-    take(d, raise, slack);
-    admission.allocA.set(w, current + raise);
     if (by >= 0) stoppedBy.set(w, by);
+    if (amps <= EPS) continue;
+    take(d, amps, slack);
+    admission.allocA.set(w, current + amps);
   }
-  return stoppedBy;
 }

@@ -15,6 +15,7 @@ export const DEFAULT_SETTINGS: BalancerSettings = {
   priceEpsilon: 1e-6,
   futureReserve: 0.5,
   replanS: 30,
+  waitLaxityS: 3600,
 };
 
 export const DEFAULT_VOLTAGE_V = 230;

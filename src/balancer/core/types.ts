@@ -98,6 +98,8 @@ export interface BalancerSettings {
   priceEpsilon: number;
   /** Share of each future slot's capacity a car may not count on when it waits for cheaper hours (others will arrive). */
   futureReserve: number;
+  /** A deadline needing less than the minimum now takes turns with sessions without one while it has this much time to spare. */
+  waitLaxityS: number;
   /** The deadline plan is kept this long (within its slot) unless sessions, needs, departures or limits change. */
   replanS: number;
 }
@@ -144,6 +146,9 @@ export interface SessionState {
   lastAllocation?: { currentA: number; at: number };
   /** Set to override the core's own detection of a car drawing less than allocated. */
   drawsLess?: boolean;
+  /** Per-phase current it may draw whatever it is told (a station that ignores limits, a reduction not confirmed,
+   * a station out of reach, a silent meter): reserved on every EVSE phase and not raised while it is set. */
+  assumedDrawA?: number;
   need?: VehicleNeed;
 }
 
@@ -194,7 +199,7 @@ export interface PlanMemory {
   key: string;
   /** How it was made: waiting for cheap hours, spread evenly, or as soon as possible (some deadline was short). */
   mode?: 'cheap' | 'even' | 'asap';
-  sessions: Record<string, { nowA: number; shortfallKwh: number; projectedReadyAt: number | null; cheapestNow: boolean; cheaperFrom: number | null; laxityS: number }>;
+  sessions: Record<string, { nowA: number; shortfallKwh: number; projectedReadyAt: number | null; cheapestNow: boolean; cheaperFrom: number | null; laxityS: number; minNowA?: number }>;
 }
 
 export interface BalancerMemory {
@@ -237,6 +242,7 @@ export type Binding =
   | { kind: 'deadline'; circuit: string; phase: CircuitConstraint }
   | { kind: 'overdraw'; measuredA: number }
   | { kind: 'uncontrolled' }
+  | { kind: 'assumed-draw'; drawA: number }
   | { kind: 'unknown-evse' };
 
 export interface EvseAllocation {

@@ -1,4 +1,5 @@
 import type { Services } from '../../app/services.ts';
+import { systemClock, type Clock, type ClockTimer } from '../clock.ts';
 import type { ChargingLimit } from '../../domain/charging-limits.ts';
 import type { EvChargingNeeds } from '../../domain/ev-charging.ts';
 import type { LiveReadingsRepo } from '../../storage/live-readings-repo.ts';
@@ -12,15 +13,21 @@ import { FallbackKeeper } from './fallback-keeper.ts';
 import { fallbackShares, type FallbackShare } from './fallback-shares.ts';
 import { liveState, sessionEnergyKwh, type AppliedView, type ManagedSession, type Phantom } from './live-state.ts';
 import { readingOf, type SessionReading } from './measurements.ts';
-import { allocationLevel, allocationProfile, allocationPurpose, FALLBACK_STACK_LEVEL } from './profiles.ts';
+import { allocationLevel, allocationProfile, allocationPurpose, FALLBACK_STACK_LEVEL, shareValue } from './profiles.ts';
+import { DriverStateRepo } from './driver-state-repo.ts';
 import { sameCommand, SessionCommands, weight } from './session-commands.ts';
 import { limitNow } from './external-limits.ts';
+
+/** The driver's memory is saved at least this often while sessions run (and whenever they change). */
+const STATE_SAVE_INTERVAL_MS = 30_000;
 
 export interface DriverDeps {
   services: Services;
   site: SiteModelService;
   meters: MeterReadings;
   readings: LiveReadingsRepo;
+  /** Real time unless a simulator drives it (scripts/sim-site). */
+  clock?: Clock;
 }
 
 /** The last cycle, for the explainability API. */
@@ -52,6 +59,7 @@ interface Overdraw {
  */
 export class BalancerDriver {
   private readonly deps: DriverDeps;
+  private readonly clock: Clock;
   private readonly fallback: FallbackKeeper;
   private readonly commands = new Map<string, SessionCommands>();
   private readonly readingCache = new Map<number, SessionReading>();
@@ -60,23 +68,32 @@ export class BalancerDriver {
   private readonly needsBaseline = new Map<string, number>();
   private readonly overdraw = new Map<string, Overdraw>();
   private readonly warned = new Set<string>();
-  private readonly reconnecting = new Map<string, NodeJS.Timeout>();
+  private readonly reconnecting = new Map<string, ClockTimer>();
   private core: { key: string; value: CoreSite; shares: Map<string, FallbackShare> } | undefined;
   private memory: BalancerMemory | undefined;
   private last: LastCycle | undefined;
   private pendingIncreases: TransitionStep[] = [];
-  private cycleTimer: NodeJS.Timeout | undefined;
-  private increaseTimer: NodeJS.Timeout | undefined;
-  private periodic: NodeJS.Timeout | undefined;
-  private renewal: NodeJS.Timeout | undefined;
+  private cycleTimer: ClockTimer | undefined;
+  private increaseTimer: ClockTimer | undefined;
+  private periodic: ClockTimer | undefined;
+  private renewal: ClockTimer | undefined;
   private prices: { key: string; slots: ReturnType<typeof priceSlots> } | undefined;
   private readonly unsubscribe: Array<() => void> = [];
   private stopped = false;
+  private readonly stateRepo: DriverStateRepo;
+  private saved: { at: number; sessions: string } | undefined;
 
   constructor(deps: DriverDeps) {
     this.deps = deps;
+    this.clock = deps.clock ?? systemClock;
     const { services } = deps;
     this.fallback = new FallbackKeeper({ commands: services.commands, chargingProfiles: services.chargingProfiles, log: services.log, timeoutMs: () => this.timeoutMs() });
+    this.stateRepo = new DriverStateRepo(services.db);
+    const restored = this.stateRepo.load();
+    if (restored) {
+      this.memory = restored.memory;
+      for (const [key, kwh] of Object.entries(restored.needsBaseline)) this.needsBaseline.set(key, kwh);
+    }
   }
 
   start(): void {
@@ -134,10 +151,11 @@ export class BalancerDriver {
   }
 
   stop(): void {
+    if (!this.stopped && this.saved) this.saveState(this.clock.now());
     this.stopped = true;
     for (const off of this.unsubscribe.splice(0)) off();
-    for (const timer of [this.cycleTimer, this.increaseTimer, ...this.reconnecting.values()]) clearTimeout(timer);
-    for (const timer of [this.periodic, this.renewal]) clearInterval(timer);
+    for (const timer of [this.cycleTimer, this.increaseTimer, ...this.reconnecting.values()]) this.clock.clearTimeout(timer);
+    for (const timer of [this.periodic, this.renewal]) this.clock.clearInterval(timer);
   }
 
   lastCycle(): LastCycle | undefined {
@@ -159,6 +177,18 @@ export class BalancerDriver {
     return this.readingOf(transactionId);
   }
 
+  /**
+   * The highest station-wide limit (EVSE 0) a manual profile may set on a managed station, in `unit`: its fail-safe
+   * share, which must hold whenever Ampyard is gone. Undefined when load management does not manage the station.
+   */
+  failSafeLimit(stationId: string, unit: 'A' | 'W'): number | undefined {
+    const snapshot = this.deps.site.snapshot();
+    if (!snapshot.config.enabled || !this.deps.site.station(stationId)) return undefined;
+    if (!this.core) this.coreModel(snapshot, this.managedSessions(snapshot));
+    const share = this.core!.shares.get(stationId);
+    return share ? shareValue(share, share.shareA, unit, snapshot.config.voltageV) : undefined;
+  }
+
   fallbackStatus(stationId: string): string {
     return this.fallback.status(stationId);
   }
@@ -166,7 +196,7 @@ export class BalancerDriver {
   /** Runs a cycle after the debounce time (events arriving meanwhile join it). */
   schedule(): void {
     if (this.stopped || this.cycleTimer) return;
-    this.cycleTimer = setTimeout(() => {
+    this.cycleTimer = this.clock.setTimeout(() => {
       this.cycleTimer = undefined;
       try {
         this.cycle();
@@ -181,7 +211,7 @@ export class BalancerDriver {
   cycle(): void {
     const snapshot = this.deps.site.snapshot();
     if (!snapshot.config.enabled || snapshot.stations.length === 0) return;
-    const now = Date.now();
+    const now = this.clock.now();
     const started = performance.now();
     const sessions = this.managedSessions(snapshot);
     const core = this.coreModel(snapshot, sessions);
@@ -208,6 +238,22 @@ export class BalancerDriver {
     this.last = { at: now, result, state, core: core.value, sessions, shares: core.shares, cycleMs };
     this.apply(result, sessions, now);
     this.publishChanges(previous, this.last);
+    const keys = [...sessions.keys()].join(',');
+    if (!this.saved || this.saved.sessions !== keys || now - this.saved.at >= STATE_SAVE_INTERVAL_MS) this.saveState(now, keys);
+  }
+
+  /**
+   * Keeps what must survive a restart (the core's memory, needs baselines of running sessions): when the set of
+   * sessions changes and at least every STATE_SAVE_INTERVAL_MS. Confirmed limits need not be kept: a restarted
+   * server sends every managed station its fail-safe profiles and allocations again when it reconnects.
+   */
+  private saveState(now: number, sessions = this.saved?.sessions ?? ''): void {
+    this.saved = { at: now, sessions };
+    const running = new Set(sessions.split(','));
+    for (const key of this.needsBaseline.keys()) if (!running.has(key.slice(0, key.indexOf('@')))) this.needsBaseline.delete(key);
+    const state = { memory: this.memory, needsBaseline: Object.fromEntries(this.needsBaseline) };
+    this.deps.services.writes.run(() => this.stateRepo.save(state, now))
+      .catch((error: Error) => this.deps.services.log.warn('could not save the load-management state', { error: error.message }));
   }
 
   private apply(result: AllocationResult, sessions: Map<string, ManagedSession>, now: number): void {
@@ -243,12 +289,12 @@ export class BalancerDriver {
 
   /** Sends the waiting increases that fit now; the rest wait for reductions to be answered and followed. */
   private tryIncreases(): void {
-    clearTimeout(this.increaseTimer);
+    this.clock.clearTimeout(this.increaseTimer);
     this.increaseTimer = undefined;
     const last = this.last;
     if (!last || this.pendingIncreases.length === 0 || this.stopped) return;
     for (const cmd of this.commands.values()) if (cmd.hasReductionInFlight()) return;
-    const now = Date.now();
+    const now = this.clock.now();
     const steps = this.pendingIncreases.filter((s) => last.sessions.has(s.sessionId));
     const inForce = last.result.evses.flatMap((a) => {
       const cmd = this.commands.get(a.sessionId);
@@ -265,7 +311,7 @@ export class BalancerDriver {
     if (this.pendingIncreases.length) {
       let wake = now + 1000;
       for (const cmd of this.commands.values()) if (cmd.followUntil > now) wake = Math.min(wake, cmd.followUntil + 10);
-      this.increaseTimer = setTimeout(() => this.tryIncreases(), Math.max(10, wake - now));
+      this.increaseTimer = this.clock.setTimeout(() => this.tryIncreases(), Math.max(10, wake - now));
       this.increaseTimer.unref();
     }
   }
@@ -274,13 +320,13 @@ export class BalancerDriver {
     const { services } = this.deps;
     const { tx, evse } = session;
     const cmd = this.commandsOf(session);
-    const seq = cmd.sending(allocation, reduction, Date.now());
+    const seq = cmd.sending(allocation, reduction, this.clock.now());
     const profile = allocationProfile(allocation, evse.station, evse.electrical, tx.id);
     const id = services.chargingProfiles.idInSlot(tx.stationId, tx.evseId, profile.purpose, profile.stackLevel);
     services.commands
       .run(tx.stationId, 'setChargingProfile', { evseId: tx.evseId, profile: id === undefined ? profile : { ...profile, id } }, this.timeoutMs())
       .then((outcome) => {
-        if (outcome.status === 'accepted') cmd.accepted(seq, Date.now(), this.settings().followSeconds * 1000);
+        if (outcome.status === 'accepted') cmd.accepted(seq, this.clock.now(), this.settings().followSeconds * 1000);
         else this.failed(cmd, seq, `the station answered ${outcome.status}`);
       })
       .catch((error: Error) => this.failed(cmd, seq, error.message))
@@ -319,7 +365,8 @@ export class BalancerDriver {
     };
     if (cmd?.failed) assume(cmd.worstA(now));
     const o = this.overdraw.get(sessionId);
-    if (o?.flagged) assume(o.peakA);
+    // A station seen over its limit may draw its peak and a little more (the same tolerance the core allows a measured draw).
+    if (o?.flagged) assume(o.peakA + (this.deps.site.snapshot().config.balancer.overdrawToleranceA ?? 1));
     const s = sessions.get(sessionId);
     if (s && !this.deps.services.link.isConnected(s.tx.stationId)) assume(Math.max(cmd?.worstA(now) ?? 0, this.offlineDrawA(s.tx.stationId, shares)));
     return view;
@@ -409,7 +456,7 @@ export class BalancerDriver {
   }
 
   private coreModel(snapshot: SiteSnapshot, sessions: Map<string, ManagedSession>) {
-    const now = Date.now();
+    const now = this.clock.now();
     const limits: StationLimits = new Map();
     for (const station of snapshot.stations) {
       const limit = this.externalLimit(station.stationId, 0, now);
@@ -439,7 +486,7 @@ export class BalancerDriver {
     if (!snapshot.config.enabled || this.stopped) return;
     if (!this.core) this.coreModel(snapshot, this.managedSessions(snapshot));
     const { link, stations } = this.deps.services;
-    const now = Date.now();
+    const now = this.clock.now();
     for (const station of snapshot.stations) {
       if (only !== undefined && station.stationId !== only) continue;
       const share = this.core!.shares.get(station.stationId);
@@ -458,10 +505,10 @@ export class BalancerDriver {
    */
   private stationReconnected(stationId: string): void {
     if (!this.deps.site.station(stationId)) return;
-    clearTimeout(this.reconnecting.get(stationId));
+    this.clock.clearTimeout(this.reconnecting.get(stationId));
     this.fallback.forget(stationId);
     for (const cmd of this.commands.values()) if (cmd.stationId === stationId) cmd.stale = true;
-    const timer = setTimeout(() => {
+    const timer = this.clock.setTimeout(() => {
       this.reconnecting.delete(stationId);
       this.refreshFallbacks(true, stationId);
       this.schedule();
@@ -557,14 +604,14 @@ export class BalancerDriver {
   }
 
   private restartTimers(): void {
-    for (const timer of [this.periodic, this.renewal]) clearInterval(timer);
+    for (const timer of [this.periodic, this.renewal]) this.clock.clearInterval(timer);
     if (this.stopped) return;
     const { cycleSeconds, leaseSeconds } = this.settings();
-    this.periodic = setInterval(() => this.schedule(), cycleSeconds * 1000);
+    this.periodic = this.clock.setInterval(() => this.schedule(), cycleSeconds * 1000);
     this.periodic.unref();
     // Checked often (it sends only what is due): a fail-safe send that failed or timed out is retried within
     // seconds, because a station without its fail-safe profile is not protected if Ampyard stops.
-    this.renewal = setInterval(() => this.refreshFallbacks(false), Math.max(500, Math.min(2000, (leaseSeconds * 1000) / 6)));
+    this.renewal = this.clock.setInterval(() => this.refreshFallbacks(false), Math.max(500, Math.min(2000, (leaseSeconds * 1000) / 6)));
     this.renewal.unref();
   }
 

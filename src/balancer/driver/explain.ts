@@ -32,6 +32,8 @@ export function reasonOf(binding: Binding, nameOf: (circuitId: string) => string
       return `draws ${round1(binding.measuredA)} A, more than its limit: reserved as drawn`;
     case 'uncontrolled':
       return 'station ignores limits: its maximum is reserved';
+    case 'assumed-draw':
+      return `may draw ${round1(binding.drawA)} A, more than its limit (not confirmed, out of reach or not following): reserved as such`;
     case 'unknown-evse':
       return 'EVSE not in the site model';
   }
@@ -44,6 +46,7 @@ export function explain(snapshot: SiteSnapshot, driver: BalancerDriver, last: La
   if (!last) return { at: null, enabled: snapshot.config.enabled, evses: [], offline: [], circuits: [], stations: [] };
   const { result, sessions, core } = last;
   const models = new Map(core.site.evses.map((e) => [e.id, e]));
+  const states = new Map(last.state.sessions.map((x) => [x.sessionId, x]));
   const evses = [];
   const offline = [];
   for (const a of result.evses) {
@@ -73,6 +76,8 @@ export function explain(snapshot: SiteSnapshot, driver: BalancerDriver, last: La
       binding: a.binding,
       reason: reasonOf(a.binding, nameOf),
       needKwh: a.needKwh === null ? null : round1(a.needKwh),
+      deliveredKwh: round1(states.get(a.sessionId)?.energyKwh ?? 0),
+      departureAt: iso(states.get(a.sessionId)?.need?.departureAt ?? null),
       projectedReadyAt: iso(a.projectedReadyAt),
       atRisk: a.atRisk !== null,
       shortfallKwh: a.atRisk?.shortfallKwh ?? 0,
@@ -104,7 +109,7 @@ export function explain(snapshot: SiteSnapshot, driver: BalancerDriver, last: La
     const share = last.shares.get(st.stationId);
     return { stationId: st.stationId, connected: connected(st.stationId), fallback: { shareA: share?.shareA ?? 0, physicalA: share?.physicalA ?? 0, status: driver.fallbackStatus(st.stationId) } };
   });
-  return { at: iso(last.at), enabled: snapshot.config.enabled, cycleMs: Math.round(last.cycleMs * 1000) / 1000, evses, offline, circuits, stations };
+  return { at: iso(last.at), enabled: snapshot.config.enabled, planMode: result.memory.plan?.mode ?? null, cycleMs: Math.round(last.cycleMs * 1000) / 1000, evses, offline, circuits, stations };
 }
 
 function evsePhasesOnly(m: PerPhase, phases: number): number[] {

@@ -1,4 +1,5 @@
 import type { CommandRunner } from '../../commands/runner.ts';
+import { asFailSafeSend } from '../../commands/smart-charging.ts';
 import type { ChargingProfileService } from '../../domain/charging-profiles.ts';
 import type { Logger } from '../../log/logger.ts';
 import type { StationElectrical } from '../site/model.ts';
@@ -70,7 +71,8 @@ export class FallbackKeeper {
   private async send(stationId: string, profile: NewProfile): Promise<string> {
     const { chargingProfiles, commands } = this.deps;
     const id = chargingProfiles.idInSlot(stationId, 0, profile.purpose, profile.stackLevel);
-    const outcome = await commands.run(stationId, 'setChargingProfile', { evseId: 0, profile: id === undefined ? profile : { ...profile, id } }, this.deps.timeoutMs());
+    const params = asFailSafeSend({ evseId: 0, profile: id === undefined ? profile : { ...profile, id } });
+    const outcome = await commands.run(stationId, 'setChargingProfile', params, this.deps.timeoutMs());
     return outcome.status;
   }
 }

@@ -55,7 +55,6 @@ export const sessionEnergyKwh = (tx: Transaction) =>
 /** The core's live state, from the domain: sessions with their measurements and needs, loads, overrides, prices. */
 export function liveState(input: LiveInputs): SiteState {
   const { now, core, snapshot } = input;
-  const settleS = snapshot.config.balancer.settleS ?? 20;
   const voltage = snapshot.config.voltageV;
   const models = new Map(core.site.evses.map((e) => [e.id, e]));
   const sessions: SessionState[] = [];
@@ -76,13 +75,12 @@ export function liveState(input: LiveInputs): SiteState {
     if (Object.keys(need).length) session.need = need;
     const applied = input.applied(session.sessionId);
     if (applied.lastAllocation) session.lastAllocation = applied.lastAllocation;
-    if (applied.assumeA !== undefined) assumeDraw(session, model, applied.assumeA, applied.commandedA ?? 0, now, settleS);
+    if (applied.assumeA !== undefined) assumeDraw(session, applied.assumeA, applied.commandedA ?? 0, now);
     sessions.push(session);
   }
   for (const p of input.phantoms) {
-    const model = models.get(p.evse.key)!;
     const session: SessionState = { evseId: p.evse.key, sessionId: p.sessionId, startedAt: now, energyKwh: 0 };
-    assumeDraw(session, model, p.assumeA, 0, now, settleS);
+    assumeDraw(session, p.assumeA, 0, now);
     sessions.push(session);
   }
 
@@ -92,16 +90,10 @@ export function liveState(input: LiveInputs): SiteState {
   return state;
 }
 
-/**
- * Makes the core reserve `amps` on every EVSE phase for this session: a measured draw above what it was told
- * (after the settle time) is what the core reserves, so a station that may still draw `amps` tightens the rest.
- */
-function assumeDraw(session: SessionState, model: EvseModel, amps: number, commandedA: number, now: number, settleS: number): void {
-  const m: PerPhase = session.measuredA ? [...session.measuredA] : [0, 0, 0];
-  for (let i = 0; i < model.phases; i++) m[i] = Math.max(m[i]!, amps);
-  session.measuredA = m;
-  session.measuredAt = now;
-  session.lastAllocation = { currentA: commandedA, at: now - (settleS + 1) * 1000 };
+/** The core reserves `amps` on every EVSE phase for this session and keeps commanding what it was last told. */
+function assumeDraw(session: SessionState, amps: number, commandedA: number, now: number): void {
+  session.assumedDrawA = amps;
+  session.lastAllocation = { currentA: commandedA, at: session.lastAllocation?.at ?? now };
 }
 
 /** Per EVSE phase: the station's currents, else its power spread over the EVSE's phases (DC: AC input current). */

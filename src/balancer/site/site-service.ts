@@ -143,7 +143,8 @@ export class SiteModelService {
     const stations = [...this.state.stations.filter((s) => s.stationId !== stationId), station].sort((a, b) => a.stationId.localeCompare(b.stationId));
     this.checkWhole({ stations });
     await this.writes.run(() => this.repo.saveStation(station));
-    this.commit({ stations }, 'stations');
+    // From the state after the write: another station saved meanwhile must not be lost.
+    this.commit({ stations: [...this.state.stations.filter((s) => s.stationId !== stationId), station].sort((a, b) => a.stationId.localeCompare(b.stationId)) }, 'stations');
     return station;
   }
 
@@ -220,7 +221,8 @@ export class SiteModelService {
     fail(fields);
     this.checkWhole({ circuits });
     await this.writes.run(() => this.repo.saveCircuit(circuit));
-    this.commit({ circuits: circuits.sort((a, b) => a.id.localeCompare(b.id)) }, 'circuits');
+    // From the state after the write: another circuit saved meanwhile must not be lost.
+    this.commit({ circuits: [...this.state.circuits.filter((c) => c.id !== circuit.id), circuit].sort((a, b) => a.id.localeCompare(b.id)) }, 'circuits');
     return circuit;
   }
 

@@ -1,4 +1,5 @@
 import type { Authorization } from '../../domain/id-tokens.ts';
+import type { Transaction } from '../../domain/transaction.ts';
 import { costText, tariffText } from '../../domain/tariff.ts';
 import type { HandlerContext } from '../dispatcher.ts';
 import type { Payload } from '../rpc/frames.ts';
@@ -11,10 +12,8 @@ const personalMessage = (content: string) => ({ format: 'UTF8', content: content
  * the price as the driver's personal message when the session's own id token was just accepted. No tariff, no
  * fields: an omitted totalCost means "not free" in OCPP, so Ampyard never claims a cost it does not know.
  */
-export async function costResponseFields(ctx: HandlerContext, transactionId: number, eventType: string, auth: Authorization | undefined): Promise<Payload> {
-  const { transactions, tariffs } = ctx.services;
-  const tx = transactions.get(transactionId);
-  if (!tx) return {};
+export async function costResponseFields(ctx: HandlerContext, tx: Transaction, eventType: string, auth: Authorization | undefined): Promise<Payload> {
+  const { tariffs } = ctx.services;
   if (eventType === 'Ended') {
     const cost = await tariffs.record(tx);
     return cost ? { totalCost: cost.totalCost, updatedPersonalMessage: personalMessage(costText(cost)) } : {};

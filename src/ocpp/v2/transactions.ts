@@ -61,7 +61,9 @@ async function transactionEvent(ctx: HandlerContext, p: Payload): Promise<Payloa
       remoteStarts.fulfil(ctx.stationId, tx.evseId, auth?.token ?? null);
       if (eventType !== 'Started') log.info('transaction first seen in a later event', { transaction: stationTxId, eventType });
     }
+    tx = (await transactions.recordMeterValues(ctx.stationId, tx.evseId, tx.id, samples)) ?? tx;
   } else {
+    // One durable write for the update and its meter values: the station waits for one commit, not two.
     tx =
       (await transactions.update(tx.id, {
         // The first id token of a session is kept as its owner; a later one (e.g. a stop card) is kept at the stop.
@@ -74,14 +76,14 @@ async function transactionEvent(ctx: HandlerContext, p: Payload): Promise<Payloa
         offline: p['offline'] === true,
         evseId: int(evse['id']),
         connectorId: int(evse['connectorId']),
-      })) ?? tx;
+      }, samples)) ?? tx;
   }
-  await transactions.recordMeterValues(ctx.stationId, tx.evseId, tx.id, samples);
 
+  let ended: Transaction | undefined;
   if (eventType === 'Ended') {
     const endRegister = energyRegister(samples.filter((s) => s.context === 'Transaction.End')) ?? energyRegister(samples);
-    await transactions.stop(tx.id, {
-      meterStopWh: endRegister ?? transactions.get(tx.id)?.lastMeterWh ?? null,
+    ended = await transactions.stop(tx.id, {
+      meterStopWh: endRegister ?? tx.lastMeterWh,
       timestamp,
       reason: text(info['stoppedReason']) ?? 'Local',
       idToken: tx.idToken !== auth?.token ? auth?.token ?? null : null,
@@ -94,7 +96,7 @@ async function transactionEvent(ctx: HandlerContext, p: Payload): Promise<Payloa
 
   const response: Payload = {};
   if (auth) response['idTokenInfo'] = idTokenInfo(auth);
-  Object.assign(response, await costResponseFields(ctx, tx.id, eventType, auth));
+  Object.assign(response, await costResponseFields(ctx, ended ?? tx, eventType, auth));
   return response;
 }
 

@@ -11,6 +11,10 @@ import users from './009-users.ts';
 import stationSecurity from './011-station-security.ts';
 import v2SmartChargingPublishingIso15118 from './012-v2-smart-charging-publishing-iso15118.ts';
 import webhooks from './013-webhooks.ts';
+import sitePowerHistory from './014-site-power-history.ts';
+import idTokenGroups from './015-id-token-groups.ts';
+import liveReadingsIndex from './016-live-readings-index.ts';
+import balancerState from './017-balancer-state.ts';
 
 export interface Migration {
   version: number;
@@ -33,4 +37,8 @@ export const migrations: Migration[] = [
   { version: 11, name: 'station-security', sql: stationSecurity },
   { version: 12, name: 'v2-smart-charging-publishing-iso15118', sql: v2SmartChargingPublishingIso15118 },
   { version: 13, name: 'webhooks', sql: webhooks },
+  { version: 14, name: 'site-power-history', sql: sitePowerHistory },
+  { version: 15, name: 'id-token-groups', sql: idTokenGroups },
+  { version: 16, name: 'live-readings-index', sql: liveReadingsIndex },
+  { version: 17, name: 'balancer-state', sql: balancerState },
 ];

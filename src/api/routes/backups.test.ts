@@ -1,0 +1,72 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { inspectDatabase } from '../../storage/backup.ts';
+import { createUserWithToken, withToken } from '../../testing/auth.ts';
+import { startTestServer, type TestServer } from '../../testing/server.ts';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+describe('backups API', () => {
+  let server: TestServer;
+  let operator: ReturnType<typeof withToken>;
+
+  before(async () => {
+    server = await startTestServer({ backupKeep: 0 });
+    operator = withToken(server, (await createUserWithToken(server, 'otto', 'operator')).token);
+  });
+  after(() => server.stop());
+
+  it('lists nothing at first, makes a backup on request, lists it and downloads a database that opens', async () => {
+    assert.deepEqual(await (await server.api('/backups')).json(), { items: [], total: 0 });
+    const made = await server.api('/backups', { method: 'POST' });
+    assert.equal(made.status, 201);
+    const backup = (await made.json()) as { name: string; kind: string; bytes: number; createdAt: string };
+    assert.match(backup.name, /^ampyard-manual-.+\.sqlite$/);
+    assert.equal(backup.kind, 'manual');
+    assert.ok(backup.bytes > 0);
+
+    const list = (await (await server.api('/backups')).json()) as { items: Array<{ name: string }> };
+    assert.deepEqual(list.items.map((b) => b.name), [backup.name]);
+
+    const download = await server.api(`/backups/${backup.name}`);
+    assert.equal(download.status, 200);
+    assert.match(download.headers.get('content-disposition') ?? '', /attachment; filename="ampyard-manual-/);
+    const bytes = Buffer.from(await download.arrayBuffer());
+    assert.equal(bytes.length, backup.bytes);
+    const copy = join(server.dataDir, 'downloaded.sqlite');
+    writeFileSync(copy, bytes);
+    assert.ok(inspectDatabase(copy, server.dataDir).schemaVersion >= 15);
+  });
+
+  it('lists the daily backups too, and downloads only listed backup files', async () => {
+    writeFileSync(join(server.dataDir, 'backups', 'ampyard-2020-01-02.sqlite'), 'x');
+    writeFileSync(join(server.dataDir, 'backups', 'notes.txt'), 'not a backup');
+    const names = ((await (await server.api('/backups')).json()) as { items: Array<{ name: string; kind: string }> }).items.map((b) => `${b.kind}:${b.name}`);
+    assert.ok(names.includes('daily:ampyard-2020-01-02.sqlite'));
+    assert.ok(!names.some((n) => n.includes('notes')));
+    for (const name of ['notes.txt', '..%2Fampyard.sqlite', 'ampyard-2099-01-01.sqlite']) assert.equal((await server.api(`/backups/${name}`)).status, 404, name);
+  });
+
+  it('refuses a body it does not take, making no backup', async () => {
+    const count = ((await (await server.api('/backups')).json()) as { total: number }).total;
+    const res = await server.api('/backups', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"x"}' });
+    assert.equal(res.status, 400);
+    assert.equal(((await (await server.api('/backups')).json()) as { total: number }).total, count);
+  });
+
+  it('is for admins only: an operator may neither list, make nor download backups', async () => {
+    const [first] = ((await (await server.api('/backups')).json()) as { items: Array<{ name: string }> }).items;
+    assert.equal((await operator('/backups')).status, 403);
+    assert.equal((await operator('/backups', { method: 'POST' })).status, 403);
+    assert.equal((await operator(`/backups/${first!.name}`)).status, 403);
+  });
+
+  it('the about route gives version, data directory, uptime and database size to any signed-in user', async () => {
+    const about = (await (await operator('/about')).json()) as Record<string, unknown>;
+    assert.equal(about['licence'], 'Apache-2.0');
+    assert.equal(typeof about['version'], 'string');
+    assert.ok((about['databaseBytes'] as number) > 0);
+    assert.ok((about['dataDir'] as string).length > 0);
+    assert.equal(typeof about['uptimeSeconds'], 'number');
+  });
+});

@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { balancerStation, sendJson, type BalancerStation } from '../../testing/balancer-station.ts';
+import { eventually } from '../../testing/raw-client.ts';
+import { startTestServer, type TestServer } from '../../testing/server.ts';
+import { SitePowerRepo } from '../../storage/site-power-repo.ts';
+import { MeterReadings } from '../meter/meter-readings.ts';
+import { DEFAULT_CONFIG, type Circuit, type SiteSnapshot } from '../site/model.ts';
+import { SitePowerRecorder } from './site-power-recorder.ts';
+import { sitePowerNow } from './site-power-now.ts';
+
+const V = 230;
+const snapshotWith = (circuits: Partial<Circuit>[]): SiteSnapshot => ({
+  circuits: circuits.map((c) => ({ id: 'grid', name: 'grid', parentId: null, limitA: 63, maxPowerKw: null, marginA: 0, schedule: [], meter: null, fallbackLoadA: null, override: null, createdAt: '', updatedAt: '', ...c })),
+  stations: [],
+  vehicles: [],
+  config: DEFAULT_CONFIG,
+  version: 1,
+});
+
+describe('site power now', () => {
+  it('without circuits is the chargers against the site setting', () => {
+    const s = sitePowerNow({
+      now: 1000, snapshot: snapshotWith([]), meters: new MeterReadings(), usage: [], gridLimitA: 100,
+      chargers: [{ stationId: 'A', evseId: 1, powerW: null, currentA: [10, 10, 10] }, { stationId: 'B', evseId: 1, powerW: 6900, currentA: null }],
+    });
+    assert.deepEqual(s.phaseA, [20, 20, 20]);
+    assert.deepEqual([s.chargersW, s.powerW, s.limitA, s.limitW, s.buildingW], [30 * V + 6900, 30 * V + 6900, [100, 100, 100], 300 * V, null]);
+  });
+
+  it('with a grid meter that sees everything, the building is the meter less the chargers; the override limits', () => {
+    const meters = new MeterReadings();
+    meters.record({ circuitId: 'grid', currentA: [30, 25, 20], powerW: null, measuredAt: 900, source: 'push' });
+    const snapshot = snapshotWith([{ meter: { kind: 'push', measures: 'total', staleAfterSeconds: 15 }, override: { limitA: 40, until: null, setAt: '' } }]);
+    const s = sitePowerNow({ now: 1000, snapshot, meters, usage: [], gridLimitA: 100, chargers: [{ stationId: 'A', evseId: 1, powerW: null, currentA: [10, 10, 10] }] });
+    assert.deepEqual([s.phaseA, s.limitA, s.buildingW, s.powerW], [[30, 25, 20], [40, 40, 40], 45 * V, 75 * V]);
+    const stale = sitePowerNow({ now: 60_000, snapshot, meters, usage: [], gridLimitA: null, chargers: [] });
+    assert.deepEqual([stale.buildingW, stale.powerW], [null, 0]);
+  });
+});
+
+describe('site power history', () => {
+  let server: TestServer;
+  let station: BalancerStation;
+  const history = (query: string) => sendJson(server, 'GET', `/site/power-history${query}`);
+
+  before(async () => {
+    server = await startTestServer();
+    assert.equal((await sendJson(server, 'PATCH', '/settings', { gridLimitA: 100 })).status, 200);
+    station = await balancerStation(server, 'POWER-CP1', '1.6');
+  });
+  after(async () => {
+    await station.close();
+    await server.stop();
+  });
+
+  it('records what the stations draw against the grid limit, and hands it back as columns', async () => {
+    await station.startSession(1, 'TAG-1');
+    await station.meter(1, [16, 16, 16]);
+    const recorder = server.appliance.services.sitePower;
+    const sample = await eventually(() => {
+      const s = recorder.sample();
+      return s.phaseA[0] === 16 ? s : undefined;
+    }, 5000, 'the session’s currents in the site power');
+    assert.deepEqual([sample!.powerW, sample!.limitW], [48 * V, 300 * V]);
+
+    const { status, body } = await history('');
+    assert.equal(status, 200, JSON.stringify(body));
+    assert.equal(body.step, 60);
+    const last = body.t.length - 1;
+    assert.ok(last >= 0 && Math.abs(body.t[last] - Date.now() / 1000) < 120, 'the minute in progress is in the history');
+    assert.deepEqual([body.powerMaxW[last], body.limitW[last], body.buildingW[last]], [48 * V, 300 * V, null]);
+    assert.ok(body.l1A[last] > 0 && body.l1A[last] <= 16, 'the minute’s average current, with samples from before the session');
+    for (const column of ['powerW', 'limitW', 'buildingW', 'l1A', 'l2A', 'l3A']) assert.equal(body[column].length, body.t.length, column);
+    assert.deepEqual([body.latest.phaseA, body.latest.limitA], [[16, 16, 16], [100, 100, 100]]);
+  });
+
+  it('keeps 35 days: older minutes are pruned', async () => {
+    const { db, writes } = server.appliance.services;
+    const repo = new SitePowerRepo(db);
+    const now = Date.now();
+    const minuteAgo = (days: number) => Math.floor((now - days * 86_400_000) / 60_000) * 60;
+    const row = (minute: number) => ({ minute, samples: 1, powerW: 1000, powerMaxW: 1000, phaseA: [1, 1, 1] as [number, number, number], limitW: null, limitA: null, buildingW: 500 });
+    await writes.run(() => repo.put([row(minuteAgo(40)), row(minuteAgo(30))]));
+    const range = `?from=${new Date(now - 45 * 86_400_000).toISOString()}&to=${new Date(now).toISOString()}&step=86400`;
+    assert.equal((await history(range)).body.t.length, 3, 'before pruning: 40 and 30 days ago, and today');
+
+    new SitePowerRecorder(server.appliance.services, repo).sample(now);
+    await eventually(async () => (await history(range)).body.t.length === 2, 5000, 'the 40-day-old minute pruned');
+    const kept = (await history(range)).body;
+    assert.deepEqual([kept.buildingW[0], kept.powerW[0]], [500, 1000]);
+  });
+
+  it('refuses a step that is not whole minutes, an empty range and too many points', async () => {
+    const bad = async (query: string, field: string) => {
+      const { status, body } = await history(query);
+      assert.equal(status, 400, query);
+      assert.deepEqual(body.error.details.fields.map((f: { field: string }) => f.field), [field], query);
+    };
+    await bad('?step=90', 'step');
+    await bad('?step=30', 'step');
+    await bad('?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z', 'from');
+    await bad('?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z&step=60', 'step');
+    await bad('?from=yesterday', 'from');
+  });
+});

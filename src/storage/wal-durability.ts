@@ -1,0 +1,117 @@
+import { open, type FileHandle } from 'node:fs/promises';
+import type { Db } from './database.ts';
+
+type Settle = (syncError?: Error) => void;
+
+/** Copies the WAL into the database file elsewhere (the storage worker thread), with SQLite's NORMAL fsyncs. */
+export interface Checkpointer {
+  /** Settles once the checkpoint is done, with the number of frames the WAL holds (0 if it failed). */
+  run(): Promise<number>;
+  everyMs: number;
+  /** A WAL this long is made to start over (see WalDurability); default 16,384 frames, 64 MB of 4 KiB pages. */
+  restartAtFrames?: number;
+}
+
+/**
+ * Makes the write queue's commits durable without an fsync on the event loop: SQLite does not fsync inside
+ * COMMIT (synchronous=NORMAL or OFF); the WAL is fsynced on the thread pool instead, one fsync at a time
+ * covering every commit made before it started (group commit), and a commit is acknowledged only after that.
+ *
+ * With a `checkpointer`, the connection does not checkpoint at all (synchronous=OFF, no automatic checkpoints),
+ * so no COMMIT ever copies the WAL into the database file and fsyncs it on the event loop; the checkpointer's
+ * own connection does that about every `everyMs`, with synchronous=NORMAL, which fsyncs the WAL before it
+ * copies pages and the database file before the WAL may be reused. A checkpoint that never catches up with a
+ * busy writer never lets the WAL start over, and the WAL would grow without end; so when it has grown long, the
+ * checkpoint runs once more while commits wait (`holdingCommits`): that run copies only what was committed
+ * during the previous one, so the wait is short, and the next commit starts the WAL over. Without a
+ * checkpointer, SQLite checkpoints inside COMMIT.
+ */
+export class WalDurability {
+  private readonly db: Db;
+  private readonly walFile: string;
+  private readonly checkpointer: Checkpointer | undefined;
+  private readonly onResume: () => void;
+  private waiting: Settle[] = [];
+  private syncing = false;
+  /** catching-up: a run while commits go on; due: commits wait until every commit is synced, then a run while they wait. */
+  private checkpoint: 'idle' | 'catching-up' | 'due' | 'running' = 'idle';
+  private lastCheckpointAt = performance.now();
+
+  constructor(db: Db, checkpointer: Checkpointer | undefined, onResume: () => void) {
+    this.db = db;
+    this.onResume = onResume;
+    this.walFile = `${db.name}-wal`;
+    this.checkpointer = checkpointer;
+    if (checkpointer) {
+      db.pragma('synchronous = OFF');
+      db.pragma('wal_autocheckpoint = 0');
+    }
+  }
+
+  /** True while the WAL is made to start over: commits that can wait should (the queue is scheduled again afterwards). */
+  get holdingCommits(): boolean {
+    return this.checkpoint === 'due' || this.checkpoint === 'running';
+  }
+
+  /** Call after each COMMIT; `settle` runs once the commit is on disk (or with the error that kept it off). */
+  afterCommit(settle: Settle): void {
+    this.waiting.push(settle);
+    if (!this.syncing) this.syncWal();
+    if (this.checkpointer && this.checkpoint === 'idle' && performance.now() - this.lastCheckpointAt >= this.checkpointer.everyMs) this.catchUp();
+  }
+
+  /** Back to SQLite's own checkpoints, so that closing the database checkpoints durably. */
+  close(): void {
+    if (!this.checkpointer) return;
+    this.db.pragma('synchronous = NORMAL');
+    this.db.pragma('wal_autocheckpoint = 1000');
+  }
+
+  private syncWal(): void {
+    this.syncing = true;
+    const group = this.waiting;
+    this.waiting = [];
+    const done = (error?: Error) => {
+      for (const settle of group) settle(error);
+      this.syncing = false;
+      if (this.waiting.length > 0) this.syncWal();
+      else if (this.checkpoint === 'due') this.runCheckpoint();
+    };
+    syncWalFile(this.walFile).then(() => done(), (error: Error) => done(error));
+  }
+
+  private catchUp(): void {
+    this.checkpoint = 'catching-up';
+    void this.checkpointer!.run().then((frames) => {
+      this.lastCheckpointAt = performance.now();
+      if (frames < (this.checkpointer!.restartAtFrames ?? 16_384)) {
+        this.checkpoint = 'idle';
+        return;
+      }
+      this.checkpoint = 'due';
+      if (!this.syncing) this.runCheckpoint();
+    });
+  }
+
+  private runCheckpoint(): void {
+    this.checkpoint = 'running';
+    void this.checkpointer!.run().finally(() => {
+      this.checkpoint = 'idle';
+      this.lastCheckpointAt = performance.now();
+      this.onResume();
+    });
+  }
+}
+
+/** fsync on the thread pool. A WAL that is gone was checkpointed into the database file, which SQLite synced. */
+async function syncWalFile(file: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(file, 'r+');
+    await handle.sync();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  } finally {
+    await handle?.close();
+  }
+}

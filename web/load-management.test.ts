@@ -1,0 +1,142 @@
+// Browser test of the load-management and fleet-vehicle pages against the real server and a strict OCPP 1.6 station:
+// an admin builds a circuit tree and a vehicle through the UI (with field-level errors), puts the station on a circuit,
+// and sees its allocation with the reason appear live when a session starts; a viewer sees no edit controls.
+// Needs Debian's chromium at /usr/bin/chromium.
+
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createUserWithToken } from '../src/testing/auth.ts';
+import { balancerStation, type BalancerStation } from '../src/testing/balancer-station.ts';
+import { startTestServer, type TestServer } from '../src/testing/server.ts';
+import { openSignedIn } from './test-support/sign-in.ts';
+
+const CHROMIUM_PATH = '/usr/bin/chromium';
+const TIMEOUT_MS = 10_000;
+/** Shorter than the page's 10 s poll: the allocation must come from the live event stream. */
+const LIVE_MS = 6_000;
+const STATION = 'LM-CP1';
+
+describe('load management UI in a browser', { skip: existsSync(CHROMIUM_PATH) ? false : `needs Chromium at ${CHROMIUM_PATH}` }, () => {
+  let server: TestServer;
+  let browser: Browser;
+  let station: BalancerStation | undefined;
+
+  before(async () => {
+    server = await startTestServer();
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+  });
+
+  after(async () => {
+    await station?.close().catch(() => {});
+    await browser?.close();
+    await server?.stop();
+  });
+
+  const newPage = async (): Promise<Page> => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'en-GB', timezoneId: 'Europe/Berlin' });
+    const page = await context.newPage();
+    page.on('dialog', (dialog) => void dialog.accept());
+    return page;
+  };
+
+  const createCircuit = async (page: Page, fields: { id: string; name: string; limit: string }) => {
+    await page.getByTestId('circuit-new').click();
+    const form = page.getByTestId('circuit-form');
+    await form.getByLabel('ID').fill(fields.id);
+    await form.getByLabel('Name').fill(fields.name);
+    await form.getByLabel('Limit (A per phase)').fill(fields.limit);
+    await page.getByTestId('circuit-form-save').click();
+  };
+
+  test('an admin builds the site and sees a live allocation; a viewer only reads', async () => {
+    const page = await newPage();
+    const pageErrors: Error[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error));
+    await openSignedIn(page, server.baseUrl, server.admin);
+    await page.getByTestId('nav-load-management').click();
+    await page.getByTestId('load-management-page').waitFor({ timeout: TIMEOUT_MS });
+
+    // The grid connection, first with a negative limit: the API's field-level error shows under the field.
+    await createCircuit(page, { id: 'grid', name: 'Grid connection', limit: '-5' });
+    await page.getByTestId('circuit-limit-error').waitFor({ timeout: TIMEOUT_MS });
+    assert.match(await page.getByTestId('circuit-limit-error').innerText(), />=|must/);
+    await page.getByTestId('circuit-form').getByLabel('Limit (A per phase)').fill('63');
+    await page.getByTestId('circuit-form').getByLabel('Safety margin (A)').fill('2');
+    await page.getByTestId('circuit-form-save').click();
+    await page.locator('[data-testid="circuit-node"][data-circuit-id="grid"]').waitFor({ timeout: TIMEOUT_MS });
+
+    // A feeder below it (the parent defaults to the grid connection), with a per-phase limit and an evening limit.
+    await page.getByTestId('circuit-new').click();
+    const form = page.getByTestId('circuit-form');
+    await form.getByLabel('ID').fill('feeder-a');
+    await form.getByLabel('Name').fill('Feeder A');
+    await form.getByLabel('Limit (A per phase)').fill('32 / 32 / 25');
+    await page.getByTestId('circuit-schedule-add').click();
+    await form.getByLabel('Limit (A)', { exact: true }).fill('20');
+    await page.getByTestId('circuit-form-save').click();
+    const feeder = page.locator('[data-circuit-id="grid"] [data-testid="circuit-node"][data-circuit-id="feeder-a"]');
+    await feeder.waitFor({ timeout: TIMEOUT_MS });
+    const circuits = (await (await server.api('/site/circuits')).json()) as { items: { id: string; parentId: string | null; limitA: unknown; schedule: unknown[] }[] };
+    const stored = circuits.items.find((c) => c.id === 'feeder-a');
+    assert.deepEqual([stored?.parentId, stored?.limitA, stored?.schedule.length], ['grid', [32, 32, 25], 1]);
+
+    // A fleet vehicle with a weekday departure; a bad battery size is refused field by field first.
+    await page.getByTestId('nav-vehicles').click();
+    await page.getByTestId('vehicle-new').click();
+    const vehicleForm = page.getByTestId('vehicle-form');
+    await vehicleForm.getByLabel('Name').fill('Van 1');
+    await vehicleForm.getByLabel('ID tokens').fill('VAN-TAG-1');
+    await vehicleForm.getByLabel('Battery (kWh)').fill('-3');
+    await page.getByTestId('departures-add').click();
+    await vehicleForm.getByLabel('Energy (kWh)', { exact: true }).fill('30');
+    await page.getByTestId('vehicle-form-save').click();
+    await page.getByTestId('vehicle-battery-error').waitFor({ timeout: TIMEOUT_MS });
+    await vehicleForm.getByLabel('Battery (kWh)').fill('75');
+    await page.getByTestId('vehicle-form-save').click();
+    const vehicleRow = page.locator('[data-testid="vehicle-row"]', { hasText: 'Van 1' });
+    await vehicleRow.waitFor({ timeout: TIMEOUT_MS });
+    assert.match(await vehicleRow.innerText(), /VAN-TAG-1[\s\S]*75 kWh[\s\S]*30 kWh[\s\S]*Not plugged in/);
+
+    // The station connects and is put on the feeder with its EVSE's wiring.
+    station = await balancerStation(server, STATION, '1.6');
+    await station.cp.call('StatusNotification', { connectorId: 1, status: 'Available', errorCode: 'NoError' });
+    await page.getByTestId('nav-load-management').click();
+    await page.getByTestId('station-place').click();
+    const electrical = page.getByTestId('station-electrical-form');
+    await electrical.getByLabel('Station').selectOption(STATION);
+    await electrical.getByLabel('Circuit').selectOption('feeder-a');
+    await electrical.getByLabel('Max (A)').fill('16');
+    await page.getByTestId('station-electrical-form-save').click();
+    await page.locator(`[data-testid="site-station-row"][data-station-id="${STATION}"]`).waitFor({ timeout: TIMEOUT_MS });
+    assert.match(await feeder.innerText(), new RegExp(`Stations: ${STATION}`));
+
+    // A session starts: its allocation and the reason appear on the open page from the event stream.
+    await page.waitForTimeout(300);
+    await station.startSession(1, 'VAN-TAG-1');
+    const row = page.locator(`[data-testid="allocation-row"][data-station-id="${STATION}"]`);
+    await row.waitFor({ timeout: LIVE_MS });
+    assert.notEqual((await row.getByTestId('allocation-reason').innerText()).trim(), '');
+    assert.match(await row.innerText(), /Van 1/);
+    assert.match(await row.getByTestId('allocation-current').innerText(), /A × /);
+    const plan = page.locator('[data-testid="vehicle-plan-row"]', { hasText: 'Van 1' });
+    assert.match(await plan.innerText(), new RegExp(STATION));
+    await feeder.getByTestId('circuit-load-bars').waitFor({ timeout: TIMEOUT_MS });
+    assert.deepEqual(pageErrors, []);
+
+    // A viewer sees the same page without any edit control.
+    const viewer = await createUserWithToken(server, 'lm-viewer', 'viewer');
+    const viewerPage = await newPage();
+    await openSignedIn(viewerPage, server.baseUrl, { username: 'lm-viewer', password: viewer.password });
+    await viewerPage.getByTestId('nav-load-management').click();
+    await viewerPage.locator('[data-testid="circuit-node"][data-circuit-id="feeder-a"]').waitFor({ timeout: TIMEOUT_MS });
+    await viewerPage.locator(`[data-testid="allocation-row"][data-station-id="${STATION}"]`).waitFor({ timeout: TIMEOUT_MS });
+    for (const id of ['circuit-new', 'circuit-edit', 'station-place', 'site-config-form']) assert.equal(await viewerPage.getByTestId(id).count(), 0, id);
+    assert.equal(await viewerPage.getByRole('button', { name: 'Edit' }).count(), 0);
+    await viewerPage.getByTestId('nav-vehicles').click();
+    await viewerPage.locator('[data-testid="vehicle-row"]', { hasText: 'Van 1' }).waitFor({ timeout: TIMEOUT_MS });
+    assert.equal(await viewerPage.getByTestId('vehicle-new').count(), 0);
+    assert.equal(await viewerPage.getByTestId('vehicle-edit').count(), 0);
+  });
+});
