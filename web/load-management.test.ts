@@ -1,6 +1,7 @@
 // Browser test of the load-management and fleet-vehicle pages against the real server and a strict OCPP 1.6 station:
 // an admin builds a circuit tree and a vehicle through the UI (with field-level errors), puts the station on a circuit,
-// and sees its allocation with the reason appear live when a session starts; a viewer sees no edit controls.
+// and sees its allocation with the reason appear live when a session starts; a viewer sees no edit controls, an
+// operator only the circuit override and vehicles.
 // Needs Debian's chromium at /usr/bin/chromium.
 
 import assert from 'node:assert/strict';
@@ -138,5 +139,18 @@ describe('load management UI in a browser', { skip: existsSync(CHROMIUM_PATH) ? 
     await viewerPage.locator('[data-testid="vehicle-row"]', { hasText: 'Van 1' }).waitFor({ timeout: TIMEOUT_MS });
     assert.equal(await viewerPage.getByTestId('vehicle-new').count(), 0);
     assert.equal(await viewerPage.getByTestId('vehicle-edit').count(), 0);
+    assert.equal(await viewerPage.getByTestId('circuit-override-edit').count(), 0);
+
+    // An operator may limit a circuit for now and manage vehicles, but not change the installation model.
+    const operator = await createUserWithToken(server, 'lm-operator', 'operator');
+    const operatorPage = await newPage();
+    await openSignedIn(operatorPage, server.baseUrl, { username: 'lm-operator', password: operator.password });
+    await operatorPage.getByTestId('nav-load-management').click();
+    const operatorFeeder = operatorPage.locator('[data-testid="circuit-node"][data-circuit-id="feeder-a"]');
+    await operatorFeeder.waitFor({ timeout: TIMEOUT_MS });
+    for (const id of ['circuit-new', 'circuit-edit', 'station-place', 'site-config-form']) assert.equal(await operatorPage.getByTestId(id).count(), 0, id);
+    assert.equal(await operatorFeeder.getByTestId('circuit-override-edit').count(), 1);
+    await operatorPage.getByTestId('nav-vehicles').click();
+    await operatorPage.getByTestId('vehicle-new').waitFor({ timeout: TIMEOUT_MS });
   });
 });

@@ -53,6 +53,12 @@ export const accessRules: AccessRule[] = [
   { path: '/stations/*/commands/setStationPassword', write: 'admin' },
   { path: '/stations/*/commands/setSecurityProfile', write: 'admin' },
   { path: '/stations/*/commands/requestStationCertificate', write: 'admin' },
+  // The load-management installation model (what is wired where, fuse sizes, grid limits): admins only.
+  // Operators keep the day-to-day parts: vehicles, a circuit's temporary override, meter-reading pushes.
+  { path: '/site/config', write: 'admin' },
+  { path: '/site/circuits', write: 'admin' },
+  { path: '/site/circuits/*/override', write: 'operator' },
+  { path: '/stations/*/electrical', write: 'admin' },
   // The site CA certificate is public (chargers and browsers must trust it); also served at /pki/ca.pem.
   { path: '/security/ca.pem', exact: true, read: 'public' },
   { path: '/security/ca.crt', exact: true, read: 'public' },

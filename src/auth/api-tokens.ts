@@ -3,6 +3,7 @@ import { NotFoundError } from '../domain/errors.ts';
 import type { Logger } from '../log/logger.ts';
 import type { ApiTokenRow, ApiTokensRepo } from '../storage/api-tokens-repo.ts';
 import type { WriteQueue } from '../storage/write-queue.ts';
+import type { CredentialRevocations } from './revocations.ts';
 import type { Role } from './roles.ts';
 import { randomSecret, sha256 } from './secrets.ts';
 
@@ -23,11 +24,13 @@ export class ApiTokenService {
   private readonly writes: WriteQueue;
   private readonly log: Logger | undefined;
   private readonly touched = new Map<number, number>();
+  private readonly revocations: CredentialRevocations | undefined;
 
-  constructor(repo: ApiTokensRepo, writes: WriteQueue, log?: Logger) {
+  constructor(repo: ApiTokensRepo, writes: WriteQueue, log?: Logger, revocations?: CredentialRevocations) {
     this.repo = repo;
     this.writes = writes;
     this.log = log;
+    this.revocations = revocations;
   }
 
   async create(userId: number, name: unknown): Promise<{ token: ApiToken; secret: string }> {
@@ -53,6 +56,12 @@ export class ApiTokenService {
   async revoke(id: number): Promise<void> {
     const removed = await this.writes.run(() => this.repo.remove(id));
     if (!removed) throw new NotFoundError(`no API token with id ${id}`);
+    this.revocations?.emit();
+  }
+
+  /** Whether the token still exists (for long-lived connections; the caller checks its user separately). */
+  exists(id: number): boolean {
+    return this.repo.byId(id) !== undefined;
   }
 
   /** The token and its user's current role, if the secret is a live token of an enabled user. */

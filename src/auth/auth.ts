@@ -8,6 +8,7 @@ import { UsersRepo } from '../storage/users-repo.ts';
 import type { WriteQueue } from '../storage/write-queue.ts';
 import { ApiTokenService } from './api-tokens.ts';
 import { AuditLog } from './audit.ts';
+import { CredentialRevocations } from './revocations.ts';
 import { LoginLimiter, type LoginLimiterOptions } from './login-limiter.ts';
 import { SessionService, type SessionOptions } from './sessions.ts';
 import { FirstRunSetup } from './setup.ts';
@@ -21,6 +22,8 @@ export interface Auth {
   limiter: LoginLimiter;
   setup: FirstRunSetup;
   audit: AuditLog;
+  /** Fired when a session ends or a token, user or password stops being valid (see the event stream). */
+  revocations: CredentialRevocations;
 }
 
 export function createAuth(
@@ -30,12 +33,14 @@ export function createAuth(
   log: Logger,
   options: { sessions?: Partial<SessionOptions>; limiter?: Partial<LoginLimiterOptions> } = {},
 ): Auth {
-  const sessions = new SessionService(new SessionsRepo(db), writes, log, options.sessions);
-  const users = new UserService(new UsersRepo(db), writes, sessions);
+  const revocations = new CredentialRevocations();
+  const sessions = new SessionService(new SessionsRepo(db), writes, log, options.sessions, revocations);
+  const users = new UserService(new UsersRepo(db), writes, sessions, revocations);
   return {
     users,
     sessions,
-    tokens: new ApiTokenService(new ApiTokensRepo(db), writes, log),
+    revocations,
+    tokens: new ApiTokenService(new ApiTokensRepo(db), writes, log, revocations),
     limiter: new LoginLimiter(options.limiter),
     setup: new FirstRunSetup(users, siteSettings),
     audit: new AuditLog(new AuditRepo(db), writes, log),

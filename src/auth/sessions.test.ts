@@ -85,4 +85,16 @@ describe('sessions (server-side, sliding expiry)', () => {
     assert.equal(sessions.resolve(second.sessionId), undefined, 'other sessions end');
     assert.ok(sessions.resolve(third.sessionId), 'the session that changed the password stays');
   });
+  it('isLive: the event stream’s re-check, which sees idle expiry without renewing the session', async () => {
+    const { sessionId, session } = await sessions.start(userId, { ip: null, userAgent: null });
+    assert.equal(sessions.isLive(session.idHash), true);
+    now += 29 * minute;
+    assert.equal(sessions.isLive(session.idHash), true, 'not yet idle');
+    now += 2 * minute;
+    assert.equal(sessions.isLive(session.idHash), false, 'idle past the limit, and isLive did not renew it');
+    assert.equal(sessions.resolve(sessionId), undefined);
+    const next = await sessions.start(userId, { ip: null, userAgent: null });
+    await sessions.end(next.session.idHash);
+    assert.equal(sessions.isLive(next.session.idHash), false);
+  });
 });

@@ -1,6 +1,7 @@
 import type { Logger } from '../log/logger.ts';
 import type { SessionsRepo } from '../storage/sessions-repo.ts';
 import type { WriteQueue } from '../storage/write-queue.ts';
+import type { CredentialRevocations } from './revocations.ts';
 import type { Role } from './roles.ts';
 import { randomSecret, sha256 } from './secrets.ts';
 
@@ -39,13 +40,15 @@ export class SessionService {
   private readonly writes: WriteQueue;
   private readonly log: Logger;
   private readonly options: SessionOptions;
+  private readonly revocations: CredentialRevocations | undefined;
   private lastSweep = 0;
 
-  constructor(repo: SessionsRepo, writes: WriteQueue, log: Logger, options: Partial<SessionOptions> = {}) {
+  constructor(repo: SessionsRepo, writes: WriteQueue, log: Logger, options: Partial<SessionOptions> = {}, revocations?: CredentialRevocations) {
     this.repo = repo;
     this.writes = writes;
     this.log = log;
     this.options = { ...defaultSessionOptions, ...options };
+    this.revocations = revocations;
   }
 
   /** Opens a session; the returned `sessionId` goes into the cookie and is not kept anywhere. */
@@ -92,13 +95,26 @@ export class SessionService {
     return { idHash, userId: row.userId, username: row.username, role: row.role, csrfToken: row.csrfToken, expiresAt };
   }
 
+  /**
+   * Whether the session is still live (known, unexpired, its user enabled), without renewing it: for
+   * long-lived connections such as the event stream, which re-check their session now and then.
+   */
+  isLive(idHash: string): boolean {
+    const row = this.repo.get(idHash);
+    if (!row) return false;
+    const nowIso = new Date(this.options.now()).toISOString();
+    return !row.disabled && row.expiresAt > nowIso && row.absoluteExpiresAt > nowIso;
+  }
+
   async end(idHash: string): Promise<void> {
     await this.writes.run(() => this.repo.remove(idHash));
+    this.revocations?.emit();
   }
 
   /** Ends every session of a user, except `keepIdHash` (the one that changed its own password). */
   async endAllOf(userId: number, keepIdHash?: string): Promise<void> {
     await this.writes.run(() => this.repo.removeForUser(userId, keepIdHash));
+    this.revocations?.emit();
   }
 
   private sweepNowAndThen(now: number): void {

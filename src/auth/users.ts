@@ -4,6 +4,7 @@ import type { UserRow, UsersRepo } from '../storage/users-repo.ts';
 import type { WriteQueue } from '../storage/write-queue.ts';
 import { hashPassword, verifyNothing, verifyPassword } from './password.ts';
 import { isRole, roles, type Role } from './roles.ts';
+import type { CredentialRevocations } from './revocations.ts';
 import type { SessionService } from './sessions.ts';
 
 /** A user as the API shows it (never with the password hash). */
@@ -47,12 +48,14 @@ export class UserService {
   private readonly repo: UsersRepo;
   private readonly writes: WriteQueue;
   private readonly sessions: SessionService | undefined;
+  private readonly revocations: CredentialRevocations | undefined;
 
   /** `sessions` is absent in the command-line tools, which have no sessions to end. */
-  constructor(repo: UsersRepo, writes: WriteQueue, sessions?: SessionService) {
+  constructor(repo: UsersRepo, writes: WriteQueue, sessions?: SessionService, revocations?: CredentialRevocations) {
     this.repo = repo;
     this.writes = writes;
     this.sessions = sessions;
+    this.revocations = revocations;
   }
 
   count(): number {
@@ -115,6 +118,8 @@ export class UserService {
     });
     // A reset password or a disabled account ends the sessions that were open with it.
     if (passwordHash || changes.disabled === true) await this.sessions?.endAllOf(id);
+    // A disabled user's API tokens stop working too; open event streams re-check.
+    if (changes.disabled === true) this.revocations?.emit();
     return this.require(id);
   }
 
@@ -126,6 +131,7 @@ export class UserService {
       }
       this.repo.remove(id); // sessions and API tokens go with it (ON DELETE CASCADE)
     });
+    this.revocations?.emit();
   }
 
   /** The user, if the username exists, is enabled and the password is right. Takes as long either way. */

@@ -4,6 +4,7 @@ import { list, obj, text } from '../ocpp/payload.ts';
 import { parseVariableKey, toOcppComponentVariable, variableKey, type VariableRef } from '../domain/device-model.ts';
 import { refFrom } from '../ocpp/v2/device-model.ts';
 import { ParamsError } from './params.ts';
+import { isSecurityKey, securitySettingsMessage } from './security-settings.ts';
 import { nextRequestId } from './request-id.ts';
 import { UnsupportedCommandError, defaultOutcome, type CommandSpec } from './spec.ts';
 
@@ -172,8 +173,9 @@ export function coreCommands(services: Services): CommandSpec[] {
 
   const changeConfiguration: CommandSpec<{ key: string; value: string }> = {
     name: 'changeConfiguration',
-    summary: 'Change one configuration key (1.6) or variable (2.x, as Component/Variable).',
+    summary: 'Change one configuration key (1.6) or variable (2.x, as Component/Variable). Station security settings (AuthorizationKey, SecurityProfile, CpoName, SecurityCtrlr/…, OCPPCommCtrlr/NetworkConfigurationPriority) need the admin role; passwords go through setStationPassword.',
     params: { type: 'object', properties: { key: { type: 'string', minLength: 1, maxLength: 200 }, value: { type: 'string', maxLength: 1000 } }, required: ['key', 'value'], additionalProperties: false },
+    adminOnly: ({ key }) => (isSecurityKey(key) ? securitySettingsMessage([key]) : undefined),
     toOcpp: ({ key, value }, { version }) => {
       // A password set behind Ampyard's back would lock the station out; and it must not reach the configuration store.
       if (/^(AuthorizationKey|SecurityCtrlr\/BasicAuthPassword)$/i.test(key)) throw new ParamsError([{ field: 'key', message: 'station passwords are changed with the setStationPassword command' }]);

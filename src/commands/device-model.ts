@@ -2,7 +2,9 @@ import type { Services } from '../app/services.ts';
 import { toOcppComponentVariable, type VariableRef } from '../domain/device-model.ts';
 import { refFrom } from '../ocpp/v2/device-model.ts';
 import { list, obj, text } from '../ocpp/payload.ts';
+import { ParamsError } from './params.ts';
 import { nextRequestId } from './request-id.ts';
+import { isSecurityVariable, securitySettingsMessage } from './security-settings.ts';
 import { UnsupportedCommandError, type CommandSpec } from './spec.ts';
 
 const isV16 = (version: string) => version === '1.6';
@@ -94,15 +96,22 @@ export function deviceModelCommands(services: Services): CommandSpec[] {
 
   const setVariables: CommandSpec<{ variables: Array<VariableRef & { value: string }> }> = {
     name: 'setVariables',
-    summary: 'Set variables of an OCPP 2.x station; accepted values are kept in its device model.',
+    summary: 'Set variables of an OCPP 2.x station; accepted values are kept in its device model. SecurityCtrlr variables and OCPPCommCtrlr/NetworkConfigurationPriority need the admin role; the password goes through setStationPassword.',
     params: {
       type: 'object',
       properties: { variables: { type: 'array', items: { ...refSchema, properties: { ...refSchema.properties, value: { type: 'string', maxLength: 1000 } }, required: ['component', 'variable', 'value'] }, minItems: 1, maxItems: 100 } },
       required: ['variables'],
       additionalProperties: false,
     },
+    adminOnly: ({ variables }) => {
+      const security = variables.filter(isSecurityVariable).map((v) => `${v.component}/${v.variable}`);
+      return security.length ? securitySettingsMessage([...new Set(security)]) : undefined;
+    },
     toOcpp: ({ variables }, { version }) => {
       only2x('setVariables', version);
+      // As with changeConfiguration: a password set behind Ampyard's back would lock the station out, and it must not reach the device model.
+      const password = variables.findIndex((v) => v.component.toLowerCase() === 'securityctrlr' && v.variable.toLowerCase() === 'basicauthpassword');
+      if (password >= 0) throw new ParamsError([{ field: `variables.${password}`, message: 'station passwords are changed with the setStationPassword command' }]);
       return {
         action: 'SetVariables',
         payload: { setVariableData: variables.map((v) => ({ ...toOcppComponentVariable(v), attributeValue: v.value, ...(v.attributeType ? { attributeType: v.attributeType } : {}) })) },

@@ -29,6 +29,22 @@ export class CommandRunner {
     return [...this.specs.values()];
   }
 
+  /**
+   * Why running `name` with `input` needs the admin role, if it does (see CommandSpec.adminOnly). Undefined also
+   * for unknown commands and invalid parameters: run() reports those.
+   */
+  adminReason(name: string, input: unknown): string | undefined {
+    const spec = this.specs.get(name);
+    if (!spec?.adminOnly) return undefined;
+    let params: unknown;
+    try {
+      params = checkParams(spec.params, input);
+    } catch {
+      return undefined;
+    }
+    return spec.adminOnly(params);
+  }
+
   async run(stationId: string, name: string, input: unknown, timeoutMs?: number, origin?: string): Promise<CommandOutcome> {
     const spec = this.specs.get(name);
     if (!spec) throw new UnknownCommandError(name);

@@ -49,6 +49,11 @@ export interface CommandSpec<P = any> {
    * toOcpp and interpret, each call going through `send` to this station.
    */
   perform?(params: P, ctx: CommandContext, send: (action: string, payload: Payload) => Promise<Payload>): Promise<CommandOutcome>;
+  /**
+   * Why these parameters need the admin role although the command itself does not (e.g. a configuration change
+   * of a station security setting), or undefined. The API checks it against the caller's role before running.
+   */
+  adminOnly?(params: P): string | undefined;
 }
 
 export class UnsupportedCommandError extends Error {

@@ -11,7 +11,10 @@ export interface CircuitTreeProps {
   circuits: Circuit[];
   loads: CircuitLoad[];
   stations: StationElectrical[];
+  /** Admins: edit and delete circuits (the installation model). */
   canEdit: boolean;
+  /** Operators and admins: limit a circuit for now (an override), and remove the override. */
+  canOverride: boolean;
   onEdit(circuit: Circuit): void;
   onDelete(circuit: Circuit): void;
   onClearOverride(circuit: Circuit): void;
@@ -73,22 +76,28 @@ function CircuitNode({ circuit: c, ...props }: CircuitTreeProps & { circuit: Cir
           </p>
         )}
         {stations.length > 0 && <p class="muted">Stations: {stations.map((s) => s.stationId).join(', ')}</p>}
-        {props.canEdit && (
+        {(props.canEdit || props.canOverride) && (
           <div class="circuit-node__actions">
-            <button type="button" class="button button--quiet" onClick={() => props.onEdit(c)} data-testid="circuit-edit">
-              Edit
-            </button>
-            <button type="button" class="button button--quiet" onClick={() => setOverriding(!overriding)}>
-              Override…
-            </button>
-            {c.override && (
+            {props.canEdit && (
+              <button type="button" class="button button--quiet" onClick={() => props.onEdit(c)} data-testid="circuit-edit">
+                Edit
+              </button>
+            )}
+            {props.canOverride && (
+              <button type="button" class="button button--quiet" onClick={() => setOverriding(!overriding)} data-testid="circuit-override-edit">
+                Override…
+              </button>
+            )}
+            {props.canOverride && c.override && (
               <button type="button" class="button button--quiet" onClick={() => props.onClearOverride(c)}>
                 Clear override
               </button>
             )}
-            <button type="button" class="button button--quiet" onClick={() => props.onDelete(c)}>
-              Delete
-            </button>
+            {props.canEdit && (
+              <button type="button" class="button button--quiet" onClick={() => props.onDelete(c)}>
+                Delete
+              </button>
+            )}
           </div>
         )}
         {overriding && (

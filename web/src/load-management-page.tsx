@@ -22,7 +22,10 @@ type Editing = { kind: 'circuit'; circuit?: Circuit } | { kind: 'station'; elect
 const PLAN_MODES: Record<string, string> = { cheap: 'waiting for cheap hours', even: 'spreading charging evenly', asap: 'charging as soon as possible (a deadline is short)' };
 
 export function LoadManagementPage() {
-  const canEdit = useSession().user.role === 'admin';
+  const role = useSession().user.role;
+  // The installation model (circuits, wiring, site settings) is the admin's; operators may limit a circuit for now.
+  const canEdit = role === 'admin';
+  const canOverride = role !== 'viewer';
   const { site, allocations, reload } = useSiteData();
   const stations = usePoll(() => (canEdit ? fetchStations() : Promise.resolve({ items: [], total: 0 })), [canEdit], 0);
   useEventRefresh(['station.updated'], stations.reload);
@@ -88,6 +91,7 @@ export function LoadManagementPage() {
             loads={live?.circuits ?? []}
             stations={model.stations}
             canEdit={canEdit}
+            canOverride={canOverride}
             onEdit={(circuit) => setEditing({ kind: 'circuit', circuit })}
             onDelete={(c) => confirm(`Delete circuit ${c.id}?`) && void act(() => deleteCircuit(c.id))}
             onClearOverride={(c) => void act(() => clearOverride(c.id))}

@@ -47,4 +47,20 @@ describe('the OpenAPI document', () => {
     assert.equal(document.paths['/api/v1/users']?.['get']?.['x-required-role'], 'admin');
     assert.deepEqual(document.paths['/api/v1/health']?.['get']?.security, []);
   });
+
+  it('marks the load-management installation model admin-only, and vehicles and circuit overrides operator', () => {
+    const role = (path: string, method: string) => document.paths[`/api/v1${path}`]?.[method]?.['x-required-role'];
+    assert.equal(role('/site/circuits', 'post'), 'admin');
+    assert.equal(role('/site/circuits/{id}', 'patch'), 'admin');
+    assert.equal(role('/site/circuits/{id}', 'delete'), 'admin');
+    assert.equal(role('/site/config', 'patch'), 'admin');
+    assert.equal(role('/stations/{id}/electrical', 'put'), 'admin');
+    assert.equal(role('/stations/{id}/electrical', 'delete'), 'admin');
+    assert.equal(role('/site/circuits/{id}/override', 'put'), 'operator');
+    assert.equal(role('/site/circuits/{id}/override', 'delete'), 'operator');
+    assert.equal(role('/site/vehicles', 'post'), 'operator');
+    assert.equal(role('/site/meter-readings', 'post'), 'operator');
+    assert.equal(role('/site/circuits', 'get'), 'viewer');
+    assert.equal(role('/stations/{id}/ocpp/{action}', 'post'), 'admin');
+  });
 });

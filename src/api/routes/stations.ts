@@ -5,7 +5,9 @@ import { passwordProblem } from '../../domain/station-password.ts';
 import type { SecurityProfile } from '../../domain/station-security-state.ts';
 import { variableKey } from '../../domain/device-model.ts';
 import { isValidStationId, type Registration } from '../../domain/station.ts';
+import { hasRole } from '../../auth/roles.ts';
 import { ApiError } from '../errors.ts';
+import { requirePrincipal } from '../principal.ts';
 import { jsonBody } from '../query.ts';
 import { defineList, defineRoute } from '../openapi/define-route.ts';
 import { beforeIdParam, enumParam, limitParam, textParam, timeParam } from '../openapi/query-params.ts';
@@ -152,7 +154,14 @@ export function stationRoutes(services: Services): Hono {
       rawBody: { contentType: 'application/json', description: 'The command’s parameters (see each command)', schema: { oneOf: commands.list().map((s) => s.params) } },
       variants: () => commands.list().map((s) => ({ params: { name: s.name }, summary: s.summary, body: s.params })),
     },
-    async (c) => c.json(await commands.run(c.req.param('id')!, c.req.param('name')!, await jsonBody(c), undefined, new URL(c.req.url).origin)),
+    async (c) => {
+      const name = c.req.param('name')!;
+      const input = await jsonBody(c);
+      // The access rules decide by command name; a configuration change of a station security setting needs an admin too.
+      const adminReason = commands.adminReason(name, input);
+      if (adminReason && !hasRole(requirePrincipal(c).role, 'admin')) throw new ApiError(403, 'forbidden', adminReason);
+      return c.json(await commands.run(c.req.param('id')!, name, input, undefined, new URL(c.req.url).origin));
+    },
   );
 
   defineRoute(
