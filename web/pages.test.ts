@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { RPCClient } from 'ocpp-rpc';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { createUserWithToken } from '../src/testing/auth.ts';
 import { startTestServer } from '../src/testing/server.ts';
 import { openSignedIn } from './test-support/sign-in.ts';
 
@@ -186,6 +187,19 @@ describe('admin UI pages in a browser', { skip: existsSync(CHROMIUM_PATH) ? fals
     await heartbeat.getByRole('button', { name: 'Cancel' }).click();
     assert.equal(received['ChangeConfiguration']?.length, 1);
     await page.getByTestId('message-action').filter({ hasText: 'ChangeConfiguration' }).first().waitFor({ timeout: TIMEOUT_MS });
+
+    // A viewer reads the same configuration but is offered no way to change it or to ask the station.
+    const viewer = await createUserWithToken(server, 'config-viewer', 'viewer');
+    // Its own browser context: a second sign-in must not replace the admin's session cookie.
+    const viewerContext = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const viewerPage = await viewerContext.newPage();
+    await openSignedIn(viewerPage, server.baseUrl, { username: 'config-viewer', password: viewer.password });
+    await viewerPage.goto(page.url());
+    const viewerRow = viewerPage.locator('[data-testid="config-row"][data-key="HeartbeatInterval"]');
+    await waitForText(viewerRow.getByTestId('config-value'), '600');
+    assert.equal(await viewerPage.getByTestId('config-edit').count(), 0);
+    assert.equal(await viewerPage.getByTestId('config-read').count(), 0);
+    await viewerContext.close();
 
     // The sessions page lists the ended session; its detail has the power chart.
     await page.getByTestId('nav-sessions').click();

@@ -5,9 +5,12 @@ import { CommandResultLine, type CommandResult } from './command-result.tsx';
 import { fetchConfiguration, runCommand, type ConfigItem } from './domain-api.ts';
 import type { Station } from './station-types.ts';
 import { usePoll } from './use-poll.ts';
+import { useSession } from './session.tsx';
 
 export function StationConfig({ station }: { station: Station }) {
   const config = usePoll(() => fetchConfiguration(station.id), [station.id], 0);
+  // Viewers read only; the API refuses their commands anyway, so the controls are not offered.
+  const canChange = useSession().user.role !== 'viewer';
   const [filter, setFilter] = useState('');
   const [editing, setEditing] = useState<string | null>(null);
   const [draft, setDraft] = useState('');
@@ -53,9 +56,11 @@ export function StationConfig({ station }: { station: Station }) {
         <h2>Configuration {config.data && <span class="count">{config.data.items.length}</span>}</h2>
         <div class="panel__tools">
           <input type="search" placeholder="Filter keys" value={filter} onInput={(e) => setFilter(e.currentTarget.value)} />
-          <button class="button" disabled={busy || !station.connected} onClick={() => void readFromStation()} data-testid="config-read">
-            Read from station
-          </button>
+          {canChange && (
+            <button class="button" disabled={busy || !station.connected} onClick={() => void readFromStation()} data-testid="config-read">
+              Read from station
+            </button>
+          )}
         </div>
       </header>
       <CommandResultLine result={result} />
@@ -102,6 +107,7 @@ export function StationConfig({ station }: { station: Station }) {
                     {item.readonly ? (
                       <span class="muted">read-only</span>
                     ) : (
+                      canChange &&
                       editing !== item.key && (
                         <button
                           class="button button--quiet"
