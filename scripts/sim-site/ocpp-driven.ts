@@ -55,10 +55,10 @@ export async function simulateOverOcpp(sc: Scenario, options: OcppSimOptions = {
   const started = performance.now();
   const durationS = Math.min(sc.durationS, options.durationS ?? sc.durationS);
   const clock = new SimClock(sc.start - WARM_UP_MS);
-  // A real SQLite file, on a RAM disk where there is one (fsync is most of a simulated second otherwise).
+  // A real SQLite file, on a RAM disk where there is one (the machine's disk stays out of the timings).
   const dataDir = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'ampyard-twin-'));
   const server = await startTestServer({ dataDir }, { clock });
-  const stations = new Map<string, TwinStation>();
+  let stations = new Map<string, TwinStation>();
   // The server's own timers are unref'd: keep the process up while the simulator waits on them.
   const keepAlive = setInterval(() => undefined, 60_000);
   try {
@@ -66,15 +66,7 @@ export async function simulateOverOcpp(sc: Scenario, options: OcppSimOptions = {
     const settle = () => probe.quiet();
     await configureSite(server, sc, options.leaseSeconds);
     const v = sc.site.voltageV ?? 230;
-    const versionOf = options.version ?? ((i: number) => (i % 2 === 0 ? '1.6' : '2.0.1'));
-    for (let i = 0; i < sc.site.evses.length; i += 16) {
-      await Promise.all(sc.site.evses.slice(i, i + 16).map(async (e, k) => {
-        const version = versionOf(i + k);
-        const cp = await strictStation(server, e.id, version, { register: false, callTimeoutMs: 60_000 });
-        const p = physicalEvse(e, v);
-        stations.set(e.id, new TwinStation(cp, e.id, version, { kind: e.kind, phases: e.phases, voltageV: p.voltageV, dcEfficiency: p.dcEfficiency }, () => clock.now()));
-      }));
-    }
+    stations = await connectStations(server, sc, options.version ?? ((i) => (i % 2 === 0 ? '1.6' : '2.0.1')), () => clock.now());
     // The stations get their fail-safe profiles before the first car arrives.
     await clock.advanceTo(sc.start, settle);
 
@@ -169,3 +161,17 @@ export async function simulateOverOcpp(sc: Scenario, options: OcppSimOptions = {
   }
 }
 
+/** One strict OCPP station per EVSE, connected and booted, 16 at a time. */
+async function connectStations(server: TestServer, sc: Scenario, versionOf: (index: number) => OcppVersion, now: () => number): Promise<Map<string, TwinStation>> {
+  const stations = new Map<string, TwinStation>();
+  const v = sc.site.voltageV ?? 230;
+  for (let i = 0; i < sc.site.evses.length; i += 16) {
+    await Promise.all(sc.site.evses.slice(i, i + 16).map(async (e, k) => {
+      const version = versionOf(i + k);
+      const cp = await strictStation(server, e.id, version, { register: false, callTimeoutMs: 60_000 });
+      const p = physicalEvse(e, v);
+      stations.set(e.id, new TwinStation(cp, e.id, version, { kind: e.kind, phases: e.phases, voltageV: p.voltageV, dcEfficiency: p.dcEfficiency }, now));
+    }));
+  }
+  return stations;
+}

@@ -11,7 +11,6 @@ export class ServerProbe {
   readonly outcomes = { accepted: 0, refused: 0, failed: 0 };
   readonly cycleMs: number[] = [];
   coreViolations = 0;
-  cycles = 0;
   private waiters: Array<() => void> = [];
   private seen: LastCycle | undefined;
   private readonly services: Services;
@@ -59,7 +58,6 @@ export class ServerProbe {
     const last = this.services.balancer.driver.lastCycle();
     if (!last || last === this.seen) return;
     this.seen = last;
-    this.cycles++;
     this.coreViolations += violations(last.core.site, last.state, last.result).length;
   }
 }
