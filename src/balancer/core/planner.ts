@@ -240,32 +240,25 @@ function evenRate(d: Demand, now: number, kwhPerAs: number): number {
   return seconds > 0 ? d.needKwh! / (kwhPerAs * seconds) : Infinity;
 }
 
-/** Shares of a late car's maximum tried now, most first. */
-const LATE_SHARES = [1, 0.5, 0.25];
-
 /**
  * Cars that cannot make it still get what they can before they leave (the energy counts, and they leave first):
- * each late car gets a share of its maximum now (earliest departure first) when every car that can make it still
- * does, as soon as possible in what is left; the rest of a late car's need goes where the others leave room.
- * Null when not even the smallest share leaves every other deadline in place.
+ * each late car gets up to its maximum now (earliest departure first) when every car that can make it still does,
+ * as soon as possible, in what is left. Null when that would make another car late (the late cars then get what
+ * the others leave).
  */
 function serveLateNow(cars: Demand[], placed: { byDemand: Map<Demand, Placement>; rejected: number }, capacity: Float64Array, byTime: number[], slots: Slots, kwhPerAs: (d: Demand) => number) {
   const late = cars.filter((d) => placed.byDemand.get(d)!.shortfallKwh > 0).sort((a, b) => a.departureAt! - b.departureAt!);
   const onTime = cars.filter((d) => placed.byDemand.get(d)!.shortfallKwh <= 0);
-  const later = byTime.slice(1);
-  for (const share of LATE_SHARES) {
-    const left = capacity.slice();
-    const now = late.map((d) => place(d, [0], left, slots, kwhPerAs(d), false, d.capA * share)!);
-    const rest = placeAll(onTime, byTime, left, slots, kwhPerAs);
-    if (rest.rejected > 0) continue;
-    late.forEach((d, i) => {
-      const first = now[i]!;
-      const then = place(d, later, left, slots, kwhPerAs(d), false, Infinity, Math.max(0, first.shortfallKwh))!;
-      rest.byDemand.set(d, { nowA: first.nowA, shortfallKwh: then.shortfallKwh, ready: Math.max(first.ready, then.ready), taken: first.taken.concat(then.taken) });
-    });
-    return { byDemand: rest.byDemand, rejected: late.length };
+  const now = late.map((d) => place(d, [0], capacity, slots, kwhPerAs(d), false)!);
+  const byDemand = new Map<Demand, Placement>();
+  for (const d of onTime) {
+    const p = place(d, byTime, capacity, slots, kwhPerAs(d), true);
+    if (!p) return null;
+    byDemand.set(d, p);
   }
-  return null;
+  // What they get now changes; what they will miss is still the plan's (it counts on all the later capacity).
+  late.forEach((d, i) => byDemand.set(d, { ...placed.byDemand.get(d)!, nowA: now[i]!.nowA }));
+  return { byDemand, rejected: late.length };
 }
 
 /** Each car first at an even rate over the time it has left (with a little to spare), then the rest as soon as possible. */
@@ -281,14 +274,22 @@ function placeEvenly(cars: Demand[], capacity: Float64Array, slots: Slots, kwhPe
   for (const d of cars) {
     const first = byDemand.get(d)!;
     if (first.shortfallKwh <= 0) continue;
-    const rest = place(d, byTime, capacity, slots, kwhPerAs(d), false, Infinity, first.shortfallKwh)!;
+    const rest = place(d, byTime, capacity, slots, kwhPerAs(d), false, Infinity, first.shortfallKwh, takenBySlot(first, slots.starts.length))!;
     byDemand.set(d, { nowA: first.nowA + rest.nowA, shortfallKwh: rest.shortfallKwh, ready: Math.max(first.ready, rest.ready), taken: first.taken.concat(rest.taken) });
     if (rest.shortfallKwh > 0) rejected++;
   }
   return { byDemand, rejected };
 }
 
-function place(d: Demand, order: number[], capacity: Float64Array, { starts, ends, K, arrival }: Slots, rate: number, allOrNothing: boolean, capAmps = Infinity, needKwh = d.needKwh!): Placement | null {
+/** Per slot, the current a placement takes. */
+function takenBySlot(p: Placement, slots: number): Float64Array {
+  const out = new Float64Array(slots);
+  for (let i = 0; i < p.taken.length; i += 2) out[p.taken[i]!]! += p.taken[i + 1]!;
+  return out;
+}
+
+/** `already`: what the car has been given in each slot before (its maximum holds over both). */
+function place(d: Demand, order: number[], capacity: Float64Array, { starts, ends, K, arrival }: Slots, rate: number, allOrNothing: boolean, capAmps = Infinity, needKwh = d.needKwh!, already?: Float64Array): Placement | null {
   const arriveAt = arrival.size ? (arrival.get(d) ?? -Infinity) : -Infinity;
   const departureAt = d.departureAt!;
   const constraints = d.constraints;
@@ -311,7 +312,7 @@ function place(d: Demand, order: number[], capacity: Float64Array, { starts, end
     if (seconds <= 0) continue;
     const top = s === 0 ? Math.min(d.capA, d.planMaxA) : d.planMaxA;
     let amps = remaining / (rate * seconds);
-    if (amps > top) amps = top;
+    if (amps > top - (already ? already[s]! : 0)) amps = top - (already ? already[s]! : 0);
     if (amps > capAmps) amps = capAmps;
     const base = s * K;
     for (let j = 0; j < n && amps > 1e-9; j++) {
