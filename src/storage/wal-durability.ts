@@ -45,6 +45,8 @@ export class WalDurability {
     if (checkpointer) {
       db.pragma('synchronous = OFF');
       db.pragma('wal_autocheckpoint = 0');
+      // When the WAL starts over after a busy spell, its file shrinks back to this size.
+      db.pragma('journal_size_limit = 67108864');
     }
   }
 
