@@ -103,7 +103,7 @@ export async function simulateOverOcpp(sc: Scenario, options: OcppSimOptions = {
       }
       for (const o of happens.limitEvents) {
         limitEventAt.push(now);
-        sent.push('clear' in o ? send(server, 'DELETE', `/site/circuits/${o.circuitId}/override`) : send(server, 'PUT', `/site/circuits/${o.circuitId}/override`, { ...(o.limitA !== undefined ? { limitA: o.limitA } : {}), ...(o.maxPowerKw !== undefined ? { maxPowerKw: o.maxPowerKw } : {}), until: null }));
+        sent.push('clear' in o ? send(server, 'DELETE', `/site/circuits/${o.circuitId}/override`) : send(server, 'PUT', `/site/circuits/${o.circuitId}/override`, { ...(o.limitA !== undefined ? { limitA: o.limitA } : {}), ...(o.maxPowerKw !== undefined ? { maxPowerKw: o.maxPowerKw } : {}), until: o.until === undefined ? null : new Date(o.until).toISOString() }));
       }
       for (const r of happens.readings) {
         sent.push(send(server, 'POST', '/site/meter-readings', { circuitId: r.circuitId, currentA: r.currentA.map((a) => Math.round(a * 100) / 100), measuredAt: new Date(now).toISOString() }));

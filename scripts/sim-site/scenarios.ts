@@ -149,9 +149,14 @@ export function busDepot200(): Scenario {
   };
 }
 
-/** (d) A sudden limit drop: a grid-operator signal cuts the connection to 60 A for 30 min, later to 40 A for 15 min. */
+/**
+ * (d) A sudden limit drop: a grid-operator signal cuts the connection to 60 A for 30 min, later to 40 A for 15 min.
+ * Like a real curtailment signal, each arrives with its duration (`until`) and no earlier than it takes effect.
+ */
 export function limitDrop30(): Scenario {
   const r = seeded(4);
+  const start = DAY + 8 * H * 1000;
+  const at = (s: number) => start + s * 1000;
   const evses: EvseModel[] = Array.from({ length: 30 }, (_, i) => ({ id: `L${i}`, circuitId: i < 15 ? 'left' : 'right', kind: 'AC', phases: 3, rotation: ROTATIONS[i % 3]!, unit: 'A', maxCurrentA: 32 }));
   const cars: CarSpec[] = evses.map((e, i) => {
     const phases = r.next() < 0.25 ? 1 : 3;
@@ -164,11 +169,11 @@ export function limitDrop30(): Scenario {
     name: 'd-sudden-limit-drop',
     description: '30 AC chargers on grid 3×160 A (two panels of 100 A); at 1 h the grid limit drops to 60 A for 30 min, at 3 h to 40 A for 15 min, 4 h',
     site: { circuits: [{ id: 'grid', limitA: 160, marginA: 4 }, { id: 'left', parentId: 'grid', limitA: 100, marginA: 2 }, { id: 'right', parentId: 'grid', limitA: 100, marginA: 2 }], evses },
-    start: DAY + 8 * H * 1000, durationS: 4 * H, cars, buildingLoad: [],
+    start, durationS: 4 * H, cars, buildingLoad: [],
     limitEvents: [
-      { atS: H, override: { circuitId: 'grid', limitA: 60 } },
+      { atS: H, override: { circuitId: 'grid', limitA: 60, until: at(1.5 * H) } },
       { atS: 1.5 * H, override: { circuitId: 'grid', clear: true } },
-      { atS: 3 * H, override: { circuitId: 'grid', limitA: 40 } },
+      { atS: 3 * H, override: { circuitId: 'grid', limitA: 40, until: at(3.25 * H) } },
       { atS: 3.25 * H, override: { circuitId: 'grid', clear: true } },
     ],
     cycleS: 10, ...timing, optimumSlotS: 300,

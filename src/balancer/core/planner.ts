@@ -11,6 +11,8 @@ const LAZY_SPARE = 1.1;
 /** With some car late, a car that can make it is sure of this many times its even rate now; the rest of its share
  * waits for the late cars (they leave first, and what they get counts). */
 const ON_TIME_FLOOR = 2.5;
+/** Late cars tried one at a time when serving all of them now would make another car late. */
+const LATE_TRIES = 4;
 
 export interface Plan {
   /** Average per-phase current the plan puts in the current slot (what the deadline needs now). */
@@ -66,7 +68,7 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
   if (!present.length) return plans;
   const arrival = new Map<Demand, number>();
   for (const e of expected) if (e.demand.needKwh && e.demand.departureAt! > e.arriveAt && e.demand.maxA > 0) arrival.set(e.demand, e.arriveAt);
-  const candidates = [...present, ...arrival.keys()];
+  let candidates = [...present, ...arrival.keys()];
 
   const slotMs = settings.slotMinutes * 60_000;
   const lastDeparture = Math.max(...candidates.map((d) => d.departureAt!));
@@ -85,7 +87,8 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
   for (let s = 1; s < slots; s++) capacity.copyWithin(s * K, 0, K);
   const overrides = new Map((state.limitOverrides ?? []).map((o) => [o.circuitId, o]));
   tree.circuits.forEach((circuit, c) => {
-    if (!circuit.schedule?.length) return;
+    // Scheduled limits, and an override that ends at a known time, change from slot to slot.
+    if (!circuit.schedule?.length && overrides.get(circuit.id)?.until === undefined) return;
     const offsetW = (circuit.marginA ?? 0) * 3 * tree.voltageV + (input.subtreeLoadA[c * 3]! + input.subtreeLoadA[c * 3 + 1]! + input.subtreeLoadA[c * 3 + 2]!) * tree.voltageV;
     for (let s = 1; s < slots; s++) {
       const limit = circuitLimitOver(circuit, starts[s]!, slotEnd(s) - 1, input.timeZone, overrides.get(circuit.id));
@@ -113,6 +116,15 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
   // deadline's share and the rest of the capacity is shared fairly. Counting on later hours is a bet that they
   // stay free, so it only counts on part of their capacity (cars not here yet will want them too). If that does
   // not fit every deadline, plan as soon as possible instead (earliest deadline first).
+  // A car that cannot make it even at its maximum from now on does not change how the others are planned (else one
+  // such car would have every other car planned as soon as possible, in the way of its own charging now): it gets
+  // what their plan leaves, as soon as possible.
+  const hopeless = candidates.filter((d) => !arrival.has(d) && laxity.get(d)! < 0);
+  if (hopeless.length) {
+    const out = new Set(hopeless);
+    candidates = candidates.filter((d) => !out.has(d));
+  }
+  const full = hopeless.length ? capacity.slice() : capacity; // (only read with hopeless cars)
   const reserved = capacity.slice();
   for (let k = K; k < reserved.length; k++) reserved[k] = reserved[k]! * (1 - settings.futureReserve);
   // A recent plan that could not wait for cheap hours saves trying that again for a while.
@@ -131,6 +143,39 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
     if (placed.rejected > 0) placed = serveLateNow(candidates, placed, beforeAsap, byTime, slot, kwhPerAs) ?? placed;
   }
   plans.mode = mode;
+  let lateServed = placed.rejected > 0;
+  if (hopeless.length) {
+    hopeless.sort((a, b) => b.priority - a.priority || a.departureAt! - b.departureAt!);
+    // Up to their maximum now when every other deadline still fits, as soon as possible, on part of the later
+    // capacity; the others then need now no more than that leaves them.
+    const trial = full.slice();
+    for (let k = K; k < trial.length; k++) trial[k] = trial[k]! * (1 - settings.futureReserve);
+    const atOnce = hopeless.map((d) => place(d, [0], trial, slot, kwhPerAs(d), false)!);
+    const others = new Map<Demand, Placement>();
+    for (const d of candidates) {
+      const p = place(d, byTime, trial, slot, kwhPerAs(d), true);
+      if (!p) break;
+      others.set(d, p);
+    }
+    const left = full;
+    for (const d of candidates) {
+      const { taken } = placed.byDemand.get(d)!;
+      for (let i = 0; i < taken.length; i += 2) for (let j = 0; j < d.constraints.length; j++) left[taken[i]! * K + d.constraints[j]!]! -= taken[i + 1]! * d.coefs[j]!;
+    }
+    for (let k = 0; k < left.length; k++) if (left[k]! < 0) left[k] = 0;
+    const served = others.size === candidates.length;
+    hopeless.forEach((d, i) => {
+      const p = place(d, byTime, left, slot, kwhPerAs(d), false)!;
+      placed.byDemand.set(d, served ? { ...p, nowA: atOnce[i]!.nowA } : p);
+    });
+    if (served) {
+      for (const [d, p] of others) {
+        const planned = placed.byDemand.get(d)!;
+        if (p.nowA < planned.nowA) placed.byDemand.set(d, { ...planned, nowA: p.nowA });
+      }
+      lateServed = true;
+    }
+  }
 
   for (const d of present) {
     const p = placed.byDemand.get(d)!;
@@ -151,7 +196,7 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
       cheapestNow,
       cheaperFrom: cheapestNow ? null : cheapestFrom,
       laxityS: laxity.get(d)!,
-      ...(placed.rejected > 0 && p.shortfallKwh <= 0 ? { minNowA: Math.min(p.nowA, evenRate(d, now, kwhPerAs(d)) * ON_TIME_FLOOR) } : {}),
+      ...(lateServed && p.shortfallKwh <= 0 ? { minNowA: Math.min(p.nowA, evenRate(d, now, kwhPerAs(d)) * ON_TIME_FLOOR) } : {}),
     });
   }
   return plans;
@@ -249,16 +294,34 @@ function evenRate(d: Demand, now: number, kwhPerAs: number): number {
 function serveLateNow(cars: Demand[], placed: { byDemand: Map<Demand, Placement>; rejected: number }, capacity: Float64Array, byTime: number[], slots: Slots, kwhPerAs: (d: Demand) => number) {
   const late = cars.filter((d) => placed.byDemand.get(d)!.shortfallKwh > 0).sort((a, b) => a.departureAt! - b.departureAt!);
   const onTime = cars.filter((d) => placed.byDemand.get(d)!.shortfallKwh <= 0);
-  const now = late.map((d) => place(d, [0], capacity, slots, kwhPerAs(d), false)!);
-  const byDemand = new Map<Demand, Placement>();
-  for (const d of onTime) {
-    const p = place(d, byTime, capacity, slots, kwhPerAs(d), true);
-    if (!p) return null;
-    byDemand.set(d, p);
+  const tryServing = (served: Demand[]) => {
+    const left = capacity.slice();
+    const now = served.map((d) => place(d, [0], left, slots, kwhPerAs(d), false)!);
+    const byDemand = new Map<Demand, Placement>();
+    for (const d of onTime) {
+      const p = place(d, byTime, left, slots, kwhPerAs(d), true);
+      if (!p) return null;
+      byDemand.set(d, p);
+    }
+    // What they get now changes; what they will miss is still the plan's (it counts on all the later capacity).
+    served.forEach((d, i) => byDemand.set(d, { ...placed.byDemand.get(d)!, nowA: now[i]!.nowA }));
+    return byDemand;
+  };
+  let best = tryServing(late);
+  if (!best) {
+    // Not all of them: as many as keep the others on time, earliest departure first (a few tries at most).
+    const served: Demand[] = [];
+    for (const d of late.slice(0, LATE_TRIES)) {
+      const attempt = tryServing([...served, d]);
+      if (!attempt) continue;
+      served.push(d);
+      best = attempt;
+    }
+    if (!best) return null;
+    // The others get what is left after the plan's share of everyone else, as before.
+    for (const d of late) if (!best.has(d)) best.set(d, placed.byDemand.get(d)!);
   }
-  // What they get now changes; what they will miss is still the plan's (it counts on all the later capacity).
-  late.forEach((d, i) => byDemand.set(d, { ...placed.byDemand.get(d)!, nowA: now[i]!.nowA }));
-  return { byDemand, rejected: late.length };
+  return { byDemand: best, rejected: late.length };
 }
 
 /** Each car first at an even rate over the time it has left (with a little to spare), then the rest as soon as possible. */

@@ -14,7 +14,7 @@ const advance = (base: LocalTime, minutes: number): LocalTime => {
 
 /**
  * The lowest limit of the circuit at any moment in [from, to] (every minute touched counts: entries are minute-granular;
- * a daylight-saving change inside the window is not seen), with an override applied on top.
+ * a daylight-saving change inside the window is not seen), with an override applied on top (unless it ends before `from`).
  */
 export function circuitLimitOver(circuit: CircuitModel, from: number, to: number, timeZone: string | undefined, override?: LimitOverride): CircuitLimit {
   let limitA = perPhase(circuit.limitA);
@@ -32,7 +32,7 @@ export function circuitLimitOver(circuit: CircuitModel, from: number, to: number
       }
     }
   }
-  if (override) {
+  if (override && (override.until === undefined || from < override.until)) {
     limitA = minPerPhase(limitA, override.limitA);
     if (override.maxPowerKw !== undefined) maxPowerW = Math.min(maxPowerW, override.maxPowerKw * 1000);
   }

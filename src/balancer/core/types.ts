@@ -163,6 +163,8 @@ export interface LimitOverride {
   circuitId: string;
   limitA?: number | PerPhase;
   maxPowerKw?: number;
+  /** When it ends (ms), if known (a grid-operator signal with a duration): the planner counts on the limit after it. */
+  until?: number;
 }
 
 export interface PriceSlot {

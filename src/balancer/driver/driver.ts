@@ -462,10 +462,13 @@ export class BalancerDriver {
       const limit = this.externalLimit(station.stationId, 0, now);
       if (limit) limits.set(station.stationId, limit.unit === 'A' ? { limitA: limit.limit } : { maxPowerKw: limit.limit / 1000 });
     }
+    // EVSEs with a session that the stored model does not describe, from the snapshot (not from the previous core
+    // model, which already holds them as assumed: dropping them would rebuild the model without them).
+    const described = new Map(snapshot.stations.map((st) => [st.stationId, new Set(st.evses.map((e) => e.evseId))]));
     const seen = new Map<string, number[]>();
     for (const s of sessions.values()) {
-      if (s.evse.electrical) continue;
-      seen.set(s.tx.stationId, [...new Set([...(seen.get(s.tx.stationId) ?? []), s.tx.evseId])]);
+      if (described.get(s.tx.stationId)?.has(s.tx.evseId)) continue;
+      seen.set(s.tx.stationId, [...new Set([...(seen.get(s.tx.stationId) ?? []), s.tx.evseId])].sort((a, b) => a - b));
     }
     const key = `${snapshot.version}|${JSON.stringify([...limits])}|${JSON.stringify([...seen])}`;
     if (!this.core || this.core.key !== key) {
@@ -476,7 +479,11 @@ export class BalancerDriver {
       this.core = { key, value, shares };
       if (changed) this.refreshFallbacks(false);
     }
-    for (const s of sessions.values()) s.evse = this.core.value.evses.get(s.evse.key)!;
+    for (const [id, s] of sessions) {
+      const evse = this.core.value.evses.get(s.evse.key);
+      if (evse) s.evse = evse;
+      else sessions.delete(id); // cannot happen: every session's station is in the snapshot and its EVSE described or seen
+    }
     return this.core;
   }
 

@@ -191,6 +191,7 @@ function overridesOf(snapshot: SiteSnapshot, now: number): LimitOverride[] {
     const out: LimitOverride = { circuitId: c.id };
     if (o.limitA !== undefined) out.limitA = o.limitA;
     if (o.maxPowerKw !== undefined) out.maxPowerKw = o.maxPowerKw;
+    if (o.until !== null) out.until = Date.parse(o.until);
     return [out];
   });
 }
