@@ -176,7 +176,7 @@ export class TransactionService {
 
   /** Inside a queued write: the samples, and the session's live figures; returns the session as now stored. */
   private storeSamples(stationId: string, evseId: number, linked: Transaction | undefined, samples: MeterSample[]): Transaction | undefined {
-    this.repo.insertSamples(samples.map((s) => ({ ...s, stationId, evseId, transactionId: linked?.id ?? null })));
+    this.repo.insertSamples(stationId, evseId, linked?.id ?? null, samples);
     if (!linked) return undefined;
     const byTime = new Map<string, MeterSample[]>();
     for (const s of samples) byTime.set(s.timestamp, [...(byTime.get(s.timestamp) ?? []), s]);

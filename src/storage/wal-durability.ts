@@ -1,4 +1,5 @@
 import { open, type FileHandle } from 'node:fs/promises';
+import { statSync, type Stats } from 'node:fs';
 import type { Db } from './database.ts';
 
 type Settle = (syncError?: Error) => void;
@@ -36,6 +37,9 @@ export class WalDurability {
   /** catching-up: a run while commits go on; due: commits wait until every commit is synced, then a run while they wait. */
   private checkpoint: 'idle' | 'catching-up' | 'due' | 'running' = 'idle';
   private lastCheckpointAt = performance.now();
+  /** The WAL kept open between syncs (an open and a close per commit cost the event loop and two thread-pool trips). */
+  private wal: { handle: FileHandle; ino: number; dev: number } | undefined;
+  private closing = false;
 
   constructor(db: Db, checkpointer: Checkpointer | undefined, onResume: () => void) {
     this.db = db;
@@ -64,6 +68,11 @@ export class WalDurability {
 
   /** Back to SQLite's own checkpoints, so that closing the database checkpoints durably. */
   close(): void {
+    this.closing = true;
+    const handle = this.wal;
+    this.wal = undefined;
+    // FileHandle.close waits for a sync in flight on it.
+    void handle?.handle.close().catch(() => {});
     if (!this.checkpointer) return;
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('wal_autocheckpoint = 1000');
@@ -79,7 +88,51 @@ export class WalDurability {
       if (this.waiting.length > 0) this.syncWal();
       else if (this.checkpoint === 'due') this.runCheckpoint();
     };
-    syncWalFile(this.walFile).then(() => done(), (error: Error) => done(error));
+    this.syncWalFile().then(() => done(), (error: Error) => done(error));
+  }
+
+  /**
+   * Syncs the WAL through a handle kept open while it is still the same file (same inode: SQLite keeps its WAL
+   * while the database is open). A WAL that is gone was checkpointed into the database file, which SQLite synced.
+   */
+  private async syncWalFile(): Promise<void> {
+    if (this.closing) return syncOnce(this.walFile);
+    let current: Stats;
+    try {
+      current = statSync(this.walFile);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      this.dropWal();
+      return;
+    }
+    if (this.wal && (this.wal.ino !== current.ino || this.wal.dev !== current.dev)) this.dropWal();
+    if (!this.wal) {
+      let handle: FileHandle;
+      try {
+        handle = await open(this.walFile, 'r+');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        return;
+      }
+      const opened = await handle.stat();
+      if (this.closing || this.wal || opened.ino !== current.ino || opened.dev !== current.dev) {
+        // Replaced meanwhile, or closing: sync this one and do not keep it.
+        try {
+          await handle.datasync();
+        } finally {
+          await handle.close();
+        }
+        return;
+      }
+      this.wal = { handle, ino: opened.ino, dev: opened.dev };
+    }
+    await this.wal.handle.datasync();
+  }
+
+  private dropWal(): void {
+    const handle = this.wal?.handle;
+    this.wal = undefined;
+    void handle?.close().catch(() => {});
   }
 
   private catchUp(): void {
@@ -105,12 +158,12 @@ export class WalDurability {
   }
 }
 
-/** fsync on the thread pool. A WAL that is gone was checkpointed into the database file, which SQLite synced. */
-async function syncWalFile(file: string): Promise<void> {
+/** fdatasync on the thread pool (as SQLite syncs a WAL): the frames and the file size needed to read them. */
+async function syncOnce(file: string): Promise<void> {
   let handle: FileHandle | undefined;
   try {
     handle = await open(file, 'r+');
-    await handle.sync();
+    await handle.datasync();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   } finally {
