@@ -104,7 +104,8 @@ export class BalancerDriver {
           this.schedule();
           return;
         case 'transaction.updated':
-          this.refreshReading(event.data.id);
+          // Read again when the next cycle needs it, not on every meter value (hot path; most stations are unmanaged).
+          this.readingCache.delete(event.data.id);
           this.schedule();
           return;
         case 'transaction.ended':
@@ -552,12 +553,8 @@ export class BalancerDriver {
     commands.run(stationId, 'setChargingProfile', { evseId, profile }, this.timeoutMs()).catch((error: Error) => log.warn('could not reset an EVSE’s default limit after its session', { station: stationId, evse: evseId, error: error.message }));
   }
 
-  private refreshReading(transactionId: number): void {
-    this.readingCache.set(transactionId, readingOf(this.deps.readings.latest(transactionId)));
-  }
-
   private readingOf(transactionId: number): SessionReading | undefined {
-    if (!this.readingCache.has(transactionId)) this.refreshReading(transactionId);
+    if (!this.readingCache.has(transactionId)) this.readingCache.set(transactionId, readingOf(this.deps.readings.latest(transactionId)));
     return this.readingCache.get(transactionId);
   }
 
