@@ -1,4 +1,4 @@
-import { capacitiesOver, treeOf, type Capacities, type CircuitTree } from './circuits.ts';
+import { capacitiesOver, POWER, treeOf, type Capacities, type CircuitTree } from './circuits.ts';
 import { compileDemand, floorStep, type Demand } from './demand.ts';
 import { planDeadlines, type Plan, type Plans } from './planner.ts';
 import { admit, constraintName, rank, serveDeadlines, type Wish } from './selection.ts';
@@ -68,10 +68,28 @@ export function allocate(site: SiteModel, state: SiteState): AllocationResult {
   const bands = [...new Set(admitted.map((w) => w.demand.priority))].sort((a, b) => b - a);
   for (const band of bands) {
     const members = admitted.filter((w) => w.demand.priority === band);
-    const items: FillItem[] = members.map((w) => ({ base: admission.allocA.get(w)!, want: w.wantA, constraints: w.demand.constraints, coefs: w.demand.coefs }));
+    // A car that will leave before it is full (its departure is known) first: what it does not get now is lost,
+    // the others can still take theirs later.
+    const late = members.filter((w) => w.late);
+    if (late.length) {
+      const filled = waterFill(late.map((w) => ({ base: admission.allocA.get(w)!, want: w.wantA, constraints: w.demand.constraints, coefs: w.demand.coefs })), slack);
+      late.forEach((w, i) => {
+        admission.allocA.set(w, filled.alloc[i]!);
+        if (filled.frozenBy[i]! >= 0) stoppedBy.set(w, filled.frozenBy[i]!);
+      });
+    }
+    // Under a power limit, fair in between current and power (a 1-phase car gets up to √3 × the current of a
+    // 3-phase one): in current alone the slow cars, on fewer phases, are the ones still charging when they leave.
+    const weightOf = (w: Wish) => (w.demand.constraints.some((k) => k % 4 === POWER) ? Math.sqrt(((w.demand.outWPerA / w.demand.inWPerA) * w.demand.evsePhases.length) / 3) : 1);
+    const weights = members.map(weightOf);
+    const items: FillItem[] = members.map((w, i) => {
+      const k = weights[i]!;
+      const d = w.demand;
+      return k === 1 ? { base: admission.allocA.get(w)!, want: w.wantA, constraints: d.constraints, coefs: d.coefs } : { base: admission.allocA.get(w)! * k, want: w.wantA * k, constraints: d.constraints, coefs: d.coefs.map((c) => c / k) };
+    });
     const filled = waterFill(items, slack);
     members.forEach((w, i) => {
-      admission.allocA.set(w, filled.alloc[i]!);
+      admission.allocA.set(w, filled.alloc[i]! / weights[i]!);
       if (filled.frozenBy[i]! >= 0) stoppedBy.set(w, filled.frozenBy[i]!);
     });
   }

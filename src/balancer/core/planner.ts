@@ -13,6 +13,11 @@ const LAZY_SPARE = 1.1;
 const ON_TIME_FLOOR = 2.5;
 /** Late cars tried one at a time when serving all of them now would make another car late. */
 const LATE_TRIES = 4;
+/** Shares of its maximum a late car is tried at now when its maximum would make another car late. */
+const LATE_SHARES = [0.5, 0.25];
+/** Shares of their maximum the cars that cannot make it are tried at now, and of `futureReserve` the later
+ * capacity is held back by: the first with which the others still make it is served. */
+const HOPELESS_SHARES: ReadonlyArray<readonly [number, number]> = [[1, 1], [0.5, 1], [0.25, 1], [1, 0.5], [0.5, 0.5], [0.25, 0.5]];
 
 export interface Plan {
   /** Average per-phase current the plan puts in the current slot (what the deadline needs now). */
@@ -148,14 +153,34 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
     hopeless.sort((a, b) => b.priority - a.priority || a.departureAt! - b.departureAt!);
     // Up to their maximum now when every other deadline still fits, as soon as possible, on part of the later
     // capacity; the others then need now no more than that leaves them.
-    const trial = full.slice();
-    for (let k = K; k < trial.length; k++) trial[k] = trial[k]! * (1 - settings.futureReserve);
-    const atOnce = hopeless.map((d) => place(d, [0], trial, slot, kwhPerAs(d), false)!);
-    const others = new Map<Demand, Placement>();
-    for (const d of candidates) {
-      const p = place(d, byTime, trial, slot, kwhPerAs(d), true);
-      if (!p) break;
-      others.set(d, p);
+    // If not at their maximum, then at part of it, or counting on more of the later capacity (what they do not get
+    // before they leave is lost; the others can still take theirs later).
+    let atOnce: Placement[] = [];
+    let others = new Map<Demand, Placement>();
+    // The cars that would not make it anyway (on that capacity) do not count against serving the late ones.
+    const fitting = (share: number, reserve: number, excused?: Set<Demand>) => {
+      const trial = full.slice();
+      for (let k = K; k < trial.length; k++) trial[k] = trial[k]! * (1 - settings.futureReserve * reserve);
+      atOnce = hopeless.map((d) => place(d, [0], trial, slot, kwhPerAs(d), false, share * Math.min(d.capA, d.planMaxA))!);
+      others = new Map<Demand, Placement>();
+      const missing: Demand[] = [];
+      for (const d of candidates) {
+        const p = place(d, byTime, trial, slot, kwhPerAs(d), true);
+        if (p) others.set(d, p);
+        else if (excused && !excused.has(d)) return null;
+        else missing.push(d);
+      }
+      return missing;
+    };
+    const excused = new Set(fitting(0, 1));
+    // The last try asks the least: when even that makes another car late, none does.
+    const [leastShare, leastReserve] = HOPELESS_SHARES[HOPELESS_SHARES.length - 1]!;
+    let served = false;
+    for (const [share, reserve] of fitting(leastShare, leastReserve, excused) ? HOPELESS_SHARES : []) {
+      if (fitting(share, reserve, excused)) {
+        served = true;
+        break;
+      }
     }
     const left = full;
     for (const d of candidates) {
@@ -163,7 +188,6 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
       for (let i = 0; i < taken.length; i += 2) for (let j = 0; j < d.constraints.length; j++) left[taken[i]! * K + d.constraints[j]!]! -= taken[i + 1]! * d.coefs[j]!;
     }
     for (let k = 0; k < left.length; k++) if (left[k]! < 0) left[k] = 0;
-    const served = others.size === candidates.length;
     hopeless.forEach((d, i) => {
       const p = place(d, byTime, left, slot, kwhPerAs(d), false)!;
       placed.byDemand.set(d, served ? { ...p, nowA: atOnce[i]!.nowA } : p);
@@ -294,9 +318,9 @@ function evenRate(d: Demand, now: number, kwhPerAs: number): number {
 function serveLateNow(cars: Demand[], placed: { byDemand: Map<Demand, Placement>; rejected: number }, capacity: Float64Array, byTime: number[], slots: Slots, kwhPerAs: (d: Demand) => number) {
   const late = cars.filter((d) => placed.byDemand.get(d)!.shortfallKwh > 0).sort((a, b) => a.departureAt! - b.departureAt!);
   const onTime = cars.filter((d) => placed.byDemand.get(d)!.shortfallKwh <= 0);
-  const tryServing = (served: Demand[]) => {
+  const tryServing = (served: Demand[], share = 1) => {
     const left = capacity.slice();
-    const now = served.map((d) => place(d, [0], left, slots, kwhPerAs(d), false)!);
+    const now = served.map((d) => place(d, [0], left, slots, kwhPerAs(d), false, share * Math.min(d.capA, d.planMaxA))!);
     const byDemand = new Map<Demand, Placement>();
     for (const d of onTime) {
       const p = place(d, byTime, left, slots, kwhPerAs(d), true);
@@ -312,7 +336,8 @@ function serveLateNow(cars: Demand[], placed: { byDemand: Map<Demand, Placement>
     // Not all of them: as many as keep the others on time, earliest departure first (a few tries at most).
     const served: Demand[] = [];
     for (const d of late.slice(0, LATE_TRIES)) {
-      const attempt = tryServing([...served, d]);
+      let attempt = tryServing([...served, d]);
+      for (const share of LATE_SHARES) attempt ??= tryServing([...served, d], share);
       if (!attempt) continue;
       served.push(d);
       best = attempt;
