@@ -2,6 +2,7 @@
 import type { ComponentChildren } from 'preact';
 import { FormOutcome } from './form-outcome.tsx';
 import type { FormSubmit } from './use-form-submit.ts';
+import { FormActions } from './form-actions.tsx';
 
 export interface SiteFormProps {
   form: FormSubmit;
@@ -30,16 +31,7 @@ export function SiteForm({ form, shown, testId, title, submitLabel, inline, onSu
       {title && <h3>{title}</h3>}
       {children}
       <FormOutcome form={form} shown={shown} testId={testId} />
-      <div class="site-form__actions">
-        <button class="button button--primary" disabled={form.busy} data-testid={`${testId}-save`}>
-          {submitLabel}
-        </button>
-        {onCancel && (
-          <button type="button" class="button button--quiet" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <FormActions className="site-form__actions" busy={form.busy} testId={testId} submitLabel={submitLabel} onCancel={onCancel} />
     </form>
   );
 }

@@ -5,6 +5,7 @@ import { InputField } from '../input-field.tsx';
 import { useFormSubmit } from '../use-form-submit.ts';
 import { usePoll } from '../use-poll.ts';
 import { fetchWebhookEventTypes, type WebhookForm as Values } from './settings-api.ts';
+import { FormActions } from '../form-actions.tsx';
 
 const FIELDS = ['url', 'description', 'events', 'enabled', 'secret'];
 
@@ -67,16 +68,7 @@ export function WebhookForm({ initial, idPrefix, submitLabel, onSave, onCancel }
       <label class="checkbox">
         <input type="checkbox" checked={values.enabled} onChange={(e) => set({ enabled: e.currentTarget.checked })} /> Enabled
       </label>
-      <div>
-        <button class="button button--primary" disabled={form.busy} data-testid={`${idPrefix}-save`}>
-          {submitLabel}
-        </button>
-        {onCancel && (
-          <button type="button" class="button button--quiet" onClick={onCancel}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <FormActions busy={form.busy} testId={idPrefix} submitLabel={submitLabel} onCancel={onCancel} />
       <FormOutcome form={form} shown={(f) => FIELDS.includes(f)} testId={`${idPrefix}-form`} />
     </form>
   );
