@@ -6,6 +6,8 @@ import { needOf } from './simulate.ts';
 
 const DAY_MS = 86_400_000;
 const hhmm = (minute: number) => `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+/** The UTC time of day of `ms` as 'HH:MM:SS' (a departure to the second, as the in-process core gets it). */
+const hhmmss = (ms: number) => new Date(ms).toISOString().slice(11, 19);
 const minuteOfDay = (ms: number) => Math.floor((((ms % DAY_MS) + DAY_MS) % DAY_MS) / 60_000);
 
 /** A REST call that must succeed. */
@@ -63,7 +65,7 @@ function electricalOf(e: EvseModel) {
 
 /**
  * A car as a fleet vehicle: the controller learns what the in-process simulator tells the core — for fleet cars
- * the departure (the next one after the session starts, as a weekly 'HH:MM', rounded down) and the energy
+ * the departure (the next one after the session starts, as a weekly 'HH:MM:SS', to the second as the in-process core gets it) and the energy
  * (AC) or target state of charge (DC, whose stations report SoC); with a fleet schedule also when it plugs in
  * (and then the energy).
  */
@@ -72,7 +74,7 @@ function vehicleOf(car: CarSpec, sc: Scenario) {
   const departAt = sc.start + car.departS * 1000;
   const need = Math.floor(needOf(car) * 100) / 100;
   const departure = {
-    days: [new Date(departAt).getUTCDay()], at: hhmm(minuteOfDay(departAt)),
+    days: [new Date(departAt).getUTCDay()], at: hhmmss(departAt),
     // A vehicle expected before it plugs in is planned for by energy (the site takes one target or the other).
     ...(dc && !sc.fleetSchedule ? { targetSocPct: car.targetSocPct } : { targetEnergyKwh: need }),
     ...(sc.fleetSchedule ? { arriveAt: hhmm(minuteOfDay(sc.start + car.arriveS * 1000)) } : {}),

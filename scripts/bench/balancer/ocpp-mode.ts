@@ -30,6 +30,13 @@ export function ocppModeOf(argv: string[]): OcppMode {
   return arg === 'full' || arg === 'off' ? arg : 'short';
 }
 
+/** `--scenarios=d,e`: only the scenarios whose names start with one of these (all when left out). */
+export function scenarioFilterOf(argv: string[]): (name: string) => boolean {
+  const arg = argv.find((a) => a.startsWith('--scenarios='))?.slice('--scenarios='.length);
+  const prefixes = arg ? arg.split(',').map((p) => p.trim()).filter(Boolean) : [];
+  return (name) => prefixes.length === 0 || prefixes.some((p) => name.startsWith(p));
+}
+
 export interface Optimum {
   energyKwh: number;
   deadlinesMet: number;
@@ -77,11 +84,12 @@ function print(r: OcppRow): void {
 }
 
 /** Runs the OCPP-driven scenarios, prints a block each, and returns their rows (none when `mode` is off). */
-export async function runOcppMode(mode: OcppMode, optimumOf: (name: string) => Optimum | undefined): Promise<OcppRow[]> {
+export async function runOcppMode(mode: OcppMode, optimumOf: (name: string) => Optimum | undefined, only: (name: string) => boolean = () => true): Promise<OcppRow[]> {
   if (mode === 'off') return [];
   const rows: OcppRow[] = [];
   for (const run of RUNS) {
     const sc = run.make();
+    if (!only(sc.name)) continue;
     const durationS = mode === 'full' ? sc.durationS : Math.min(sc.durationS, Math.round(run.hours * 3600));
     const r = await simulateOverOcpp(sc, { durationS, leaseSeconds: LEASE_S });
     const row = rowOf(sc, r, simulate({ ...sc, durationS }), optimumOf(sc.name), run.why);

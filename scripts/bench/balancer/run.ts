@@ -2,11 +2,11 @@
  * npm run bench:balancer — runs every site scenario through the simulator (the allocation core every cycle and
  * on events, physics and measurement every simulated second), solves the same scenario exactly offline (HiGHS),
  * times one allocation cycle for 1,000 EVSEs, replays the scenarios against the real server over OCPP, prints a
- * table and ends with one JSON line.
+ * table and ends with one JSON line. `--scenarios=d,e` runs only the scenarios whose names start so.
  */
 import { SCENARIOS } from '../../sim-site/scenarios.ts';
 import { simulate } from '../../sim-site/simulate.ts';
-import { ocppModeOf, runOcppMode } from './ocpp-mode.ts';
+import { ocppModeOf, runOcppMode, scenarioFilterOf } from './ocpp-mode.ts';
 import { optimum } from './optimum.ts';
 import { round, timing, type Timing } from './stats.ts';
 import { thousandEvseTiming } from './thousand-timing.ts';
@@ -20,9 +20,11 @@ async function main() {
   // First, in a fresh process: the scenarios and the LP solver (WebAssembly) leave a large heap behind whose
   // garbage collection would be charged to these cycles (10 ms instead of 7 ms on the same code).
   const big = thousandEvseTiming();
+  const only = scenarioFilterOf(process.argv);
   const rows = [];
   for (const make of SCENARIOS) {
     const sc = make();
+    if (!only(sc.name)) continue;
     const started = performance.now();
     const sim = simulate(sc);
     const simSeconds = (performance.now() - started) / 1000;
@@ -86,7 +88,7 @@ async function main() {
   );
   // The same scenarios against the real server over OCPP in simulated time (`--ocpp=full|off`; see ocpp-mode.ts).
   const optima = new Map(rows.map((r) => [r.scenario, { energyKwh: r.optimumEnergyKwh, deadlinesMet: r.optimumDeadlinesMet }]));
-  const ocpp = await runOcppMode(ocppModeOf(process.argv), (name) => optima.get(name));
+  const ocpp = await runOcppMode(ocppModeOf(process.argv), (name) => optima.get(name), only);
   const pass = rows.every((r) => r.pass) && bigPass && ocpp.every((r) => r.pass);
   process.stdout.write(`${JSON.stringify({
     bench: 'balancer',

@@ -1,8 +1,8 @@
 import type { PriceSlot } from '../core/index.ts';
 import type { PriceWindow, TimeWindow } from './model.ts';
 
-/** 'HH:MM' → minutes after midnight ('24:00' = 1440). */
-export const minuteOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
+/** 'HH:MM' or 'HH:MM:SS' → minutes after midnight ('24:00' = 1440; seconds as a fraction of a minute). */
+export const minuteOf = (hhmm: string): number => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5)) + (hhmm.length > 5 ? Number(hhmm.slice(6, 8)) / 60 : 0);
 
 export function isTimeZone(timeZone: string): boolean {
   try {
@@ -63,7 +63,8 @@ export function nextOccurrence(days: number[], minute: number, after: number, ti
   for (let k = 0; k <= 8; k++) {
     const base = new Date(Date.UTC(today.year, today.month - 1, today.day + k));
     if (!days.includes(base.getUTCDay())) continue;
-    const at = zoned(timeZone, base.getUTCFullYear(), base.getUTCMonth() + 1, base.getUTCDate(), minute);
+    const whole = Math.floor(minute);
+    const at = zoned(timeZone, base.getUTCFullYear(), base.getUTCMonth() + 1, base.getUTCDate(), whole) + Math.round((minute - whole) * 60) * 1000;
     if (at > after) return at;
   }
   return Number.POSITIVE_INFINITY;

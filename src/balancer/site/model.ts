@@ -103,7 +103,7 @@ export interface StationElectrical {
 
 export interface Departure {
   days: number[];
-  /** Local time it leaves, 'HH:MM'. */
+  /** Local time it leaves, 'HH:MM' or 'HH:MM:SS' (a fleet that knows the second: the deadline is not moved up to a minute early). */
   at: string;
   /** Local time it usually plugs in, 'HH:MM' (plans for it before it arrives when the vehicle has a home EVSE). */
   arriveAt?: string;

@@ -3,6 +3,8 @@
 const amps = { type: 'number', minimum: 0, maximum: 100_000 };
 const perPhase = { oneOf: [amps, { type: 'array', items: amps, minItems: 3, maxItems: 3 }] };
 const time = { type: 'string', pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$' };
+/** A departure may name the second it leaves ('HH:MM:SS'). */
+const timeWithSeconds = { type: 'string', pattern: '^(([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?|24:00)$' };
 const days = { type: 'array', items: { type: 'integer', minimum: 0, maximum: 6 }, minItems: 1, maxItems: 7, uniqueItems: true };
 export const idPattern = '^[A-Za-z0-9._-]{1,64}$';
 const id = { type: 'string', pattern: idPattern };
@@ -124,7 +126,7 @@ const departureSchema = {
   type: 'object',
   properties: {
     days,
-    at: time,
+    at: timeWithSeconds,
     arriveAt: time,
     targetSocPct: { type: 'number', minimum: 0, maximum: 100 },
     targetEnergyKwh: { type: 'number', minimum: 0, maximum: 10_000 },
