@@ -72,11 +72,13 @@ export function allocate(site: SiteModel, state: SiteState): AllocationResult {
     // the others can still take theirs later.
     const late = members.filter((w) => w.late);
     if (late.length) {
-      const filled = waterFill(late.map((w) => ({ base: admission.allocA.get(w)!, want: w.wantA, constraints: w.demand.constraints, coefs: w.demand.coefs })), slack);
-      late.forEach((w, i) => {
-        admission.allocA.set(w, filled.alloc[i]!);
-        if (filled.frozenBy[i]! >= 0) stoppedBy.set(w, filled.frozenBy[i]!);
-      });
+      // Closest to making it first (highest laxity): a car that only just cannot make it may well make it (its
+      // departure and what it draws are known only so well), one far from it misses its deadline either way.
+      for (const w of [...late].sort((a, b) => b.laxityS - a.laxityS)) {
+        const filled = waterFill([{ base: admission.allocA.get(w)!, want: w.wantA, constraints: w.demand.constraints, coefs: w.demand.coefs }], slack);
+        admission.allocA.set(w, filled.alloc[0]!);
+        if (filled.frozenBy[0]! >= 0) stoppedBy.set(w, filled.frozenBy[0]!);
+      }
     }
     // Under a power limit, fair in between current and power (a 1-phase car gets up to √3 × the current of a
     // 3-phase one): in current alone the slow cars, on fewer phases, are the ones still charging when they leave.

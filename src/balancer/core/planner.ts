@@ -142,6 +142,21 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
   if (placed.rejected > 0) {
     const beforeAsap = capacity.slice();
     placed = placeAll(candidates, byTime, capacity, slot, kwhPerAs);
+    if (placed.rejected > 0) {
+      // Earliest departure first, each car at its maximum as soon as possible, can leave a slow car that departs
+      // later with too little time at the end (an unexpected limit drop): least laxity first may still fit them all.
+      // Only a plan that fits every deadline replaces it (its swaps are for earliest departure first), so the
+      // plan does not flip between the two on second-level changes; a car charging now keeps its place until
+      // another's laxity is a rotation period lower, as in the order of service.
+      const keyOf = (d: Demand) => laxity.get(d)! - ((d.memory.lastA ?? 0) > 0 ? settings.rotationPeriodS : 0);
+      const leastLaxityFirst = [...candidates].sort((a, b) => b.priority - a.priority || keyOf(a) - keyOf(b));
+      const trial = beforeAsap.slice();
+      const other = placeAll(leastLaxityFirst, byTime, trial, slot, kwhPerAs, 1, true);
+      if (other) {
+        placed = other;
+        capacity.set(trial);
+      }
+    }
     mode = 'asap';
     // The late cars may only use what leaves every other deadline in place on part of the later capacity.
     for (let k = K; k < beforeAsap.length; k++) beforeAsap[k] = beforeAsap[k]! * (1 - settings.futureReserve);
@@ -254,9 +269,16 @@ interface Slots {
 /**
  * Places each car's need in `order` of slots, in the given order of cars; a car whose need does not fit gives
  * its capacity back (so it cannot make others late too) and, once every car that fits is placed, gets what is
- * left as soon as possible (it is at risk either way).
+ * left as soon as possible (it is at risk either way). With `everyOne`, null as soon as one car does not fit.
  */
-function placeAll(cars: Demand[], order: number[], capacity: Float64Array, slots: Slots, kwhPerAs: (d: Demand) => number, spare = 1) {
+interface PlacedAll {
+  byDemand: Map<Demand, Placement>;
+  rejected: number;
+}
+
+function placeAll(cars: Demand[], order: number[], capacity: Float64Array, slots: Slots, kwhPerAs: (d: Demand) => number, spare?: number): PlacedAll;
+function placeAll(cars: Demand[], order: number[], capacity: Float64Array, slots: Slots, kwhPerAs: (d: Demand) => number, spare: number, everyOne: true): PlacedAll | null;
+function placeAll(cars: Demand[], order: number[], capacity: Float64Array, slots: Slots, kwhPerAs: (d: Demand) => number, spare = 1, everyOne = false): PlacedAll | null {
   const byDemand = new Map<Demand, Placement>();
   const late: Demand[] = [];
   // Placed cars, biggest need first, for the swap below.
@@ -278,6 +300,7 @@ function placeAll(cars: Demand[], order: number[], capacity: Float64Array, slots
       insert(d);
       continue;
     }
+    if (everyOne) return null;
     // As Moore-Hodgson does for one machine: if dropping the biggest need placed so far lets this car make it,
     // two smaller needs are met instead of one big one.
     const root = d.constraints[d.constraints.length - 1];
