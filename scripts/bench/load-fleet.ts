@@ -9,7 +9,7 @@
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ChargingLoop, type ChargingLoopOptions } from '../sim/charging-loop.ts';
-import { LatencyHistogram, stationId } from '../sim/fleet.ts';
+import { LatencyHistogram, stationId, type ActionStats } from '../sim/fleet.ts';
 import { SimStation, type CallCompletion, type OcppVersion } from '../sim/station.ts';
 import type { ChurnResult } from './generator-client.ts';
 
@@ -35,18 +35,8 @@ export interface LoadOptions {
   idleSec: [number, number];
 }
 
-export interface ActionFigures {
-  count: number;
-  ok: number;
-  callErrors: number;
-  timeouts: number;
-  aborted: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  max: number;
-  mean: number;
-}
+/** Per-action figures in a window: the same shape as the simulator fleet's. */
+export type ActionFigures = ActionStats;
 
 export interface WindowStats {
   seconds: number;
