@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
-import { DatabaseOpenError, databaseFile, openDatabase } from './database.ts';
+import { DatabaseOpenError, NEW_DATABASE_PAGE_SIZE, databaseFile, openDatabase } from './database.ts';
 import { SchemaTooNewError, migrate } from './migrate.ts';
 import { migrations } from './migrations/index.ts';
 import { WriteQueue } from './write-queue.ts';
@@ -22,6 +22,22 @@ describe('storage', () => {
     assert.deepEqual(migrate(db), [], 'nothing left to apply');
     db.close();
     openDatabase(dir).close();
+  });
+
+  it('creates new databases with small pages (fewer WAL bytes per scattered row update) and keeps an existing file\'s page size', () => {
+    const dir = freshDir();
+    const db = openDatabase(dir);
+    assert.equal(db.pragma('page_size', { simple: true }), NEW_DATABASE_PAGE_SIZE);
+    db.close();
+    const older = freshDir();
+    const made = new BetterSqlite3(databaseFile(older));
+    made.pragma('page_size = 4096');
+    made.exec('CREATE TABLE kept (v TEXT)');
+    made.close();
+    const reopened = openDatabase(older);
+    assert.equal(reopened.pragma('page_size', { simple: true }), 4096);
+    assert.equal(reopened.pragma('journal_mode', { simple: true }), 'wal');
+    reopened.close();
   });
 
   it('refuses a database written by a newer Ampyard', () => {
@@ -87,7 +103,7 @@ describe('storage', () => {
         }, 1),
       );
     };
-    const queue = new WriteQueue(db, { commitWindowMs: 0, checkpointer: { run, everyMs: 0, restartAtFrames: 0 } });
+    const queue = new WriteQueue(db, { commitWindowMs: 0, checkpointer: { run, everyMs: 0, restartAtBytes: 0 } });
     assert.equal(db.pragma('synchronous', { simple: true }), 0);
     assert.equal(db.pragma('wal_autocheckpoint', { simple: true }), 0);
     const insert = db.prepare('INSERT INTO t (v) VALUES (?)');

@@ -9,8 +9,8 @@ export interface Checkpointer {
   /** Settles once the checkpoint is done, with the number of frames the WAL holds (0 if it failed). */
   run(): Promise<number>;
   everyMs: number;
-  /** A WAL this long is made to start over (see WalDurability); default 16,384 frames, 64 MB of 4 KiB pages. */
-  restartAtFrames?: number;
+  /** A WAL this large is made to start over (see WalDurability); default 64 MB. */
+  restartAtBytes?: number;
 }
 
 /**
@@ -40,11 +40,13 @@ export class WalDurability {
   /** The WAL kept open between syncs (an open and a close per commit cost the event loop and two thread-pool trips). */
   private wal: { handle: FileHandle; ino: number; dev: number } | undefined;
   private closing = false;
+  private readonly pageSize: number;
 
   constructor(db: Db, checkpointer: Checkpointer | undefined, onResume: () => void) {
     this.db = db;
     this.onResume = onResume;
     this.walFile = `${db.name}-wal`;
+    this.pageSize = db.pragma('page_size', { simple: true }) as number;
     this.checkpointer = checkpointer;
     if (checkpointer) {
       db.pragma('synchronous = OFF');
@@ -57,6 +59,16 @@ export class WalDurability {
   /** True while the WAL is made to start over: commits that can wait should (the queue is scheduled again afterwards). */
   get holdingCommits(): boolean {
     return this.checkpoint === 'due' || this.checkpoint === 'running';
+  }
+
+  /**
+   * True while an fsync is in flight. Commits that can wait should: the writes queued meanwhile then go into
+   * one commit after it, which writes each B-tree page they share once, where commits every few milliseconds
+   * would each write it again (and the next fsync would have all of them to flush). It costs them no latency:
+   * they could not be acknowledged before the next fsync anyway. The queue is scheduled again when it is done.
+   */
+  get syncInFlight(): boolean {
+    return this.syncing;
   }
 
   /** Call after each COMMIT; `settle` runs once the commit is on disk (or with the error that kept it off). */
@@ -87,6 +99,7 @@ export class WalDurability {
       this.syncing = false;
       if (this.waiting.length > 0) this.syncWal();
       else if (this.checkpoint === 'due') this.runCheckpoint();
+      else this.onResume();
     };
     this.syncWalFile().then(() => done(), (error: Error) => done(error));
   }
@@ -139,7 +152,7 @@ export class WalDurability {
     this.checkpoint = 'catching-up';
     void this.checkpointer!.run().then((frames) => {
       this.lastCheckpointAt = performance.now();
-      if (frames < (this.checkpointer!.restartAtFrames ?? 16_384)) {
+      if (frames * this.pageSize < (this.checkpointer!.restartAtBytes ?? 64 * 1024 * 1024)) {
         this.checkpoint = 'idle';
         return;
       }

@@ -162,8 +162,8 @@ export class WriteQueue {
     const wait = this.lastCommitAt + this.commitWindowMs - performance.now();
     const run = () => {
       this.scheduled = false;
-      // While a checkpoint runs, the durability layer schedules the queue again when it is done.
-      if (!this.durability?.holdingCommits) this.commit();
+      // While a checkpoint or an fsync runs, the durability layer schedules the queue again when it is done.
+      if (!this.durability?.holdingCommits && !this.durability?.syncInFlight) this.commit();
     };
     if (wait <= 0) setImmediate(run);
     else setTimeout(run, wait);
