@@ -32,6 +32,7 @@ import { Ocpp21MessagesRepo } from '../storage/ocpp21-messages-repo.ts';
 import { ReportRequestsRepo } from '../storage/report-requests-repo.ts';
 import { StationEventsRepo } from '../storage/station-events-repo.ts';
 import { TariffsRepo } from '../storage/tariffs-repo.ts';
+import { LiveFigures } from '../storage/live-figures.ts';
 import { ChargingProfileService } from '../domain/charging-profiles.ts';
 import { ChargingLimitService } from '../domain/charging-limits.ts';
 import { ChargingProfileReports } from '../domain/charging-profile-reports.ts';
@@ -141,6 +142,7 @@ function buildServices(config: Config, db: Db, log: Logger, startedAt: Date, pki
     (problem) => log.warn(`storage worker: ${problem}`),
   );
   // Checkpoints run in the storage worker, so that no COMMIT on the event loop copies the WAL or waits for an fsync.
+  const liveFigures = new LiveFigures();
   const writes = new WriteQueue(db, { checkpointer: { run: () => storageWorker.checkpoint(), everyMs: 1000 } });
   const metrics = new Metrics();
   writes.onBatch(metrics.writeBatch);
@@ -175,7 +177,7 @@ function buildServices(config: Config, db: Db, log: Logger, startedAt: Date, pki
     sessions,
     link,
     stations: new StationService(new StationsRepo(db), writes, events, { acceptUnknownStations: () => siteSettings.get().acceptUnknownStations }, log),
-    transactions: new TransactionService(new TransactionsRepo(db), writes, events, log),
+    transactions: new TransactionService(new TransactionsRepo(db, liveFigures), writes, events, log),
     idTokens: new IdTokenService(new IdTokensRepo(db), writes, () => siteSettings.get().freeVend),
     idTokenGroups: new IdTokenGroupService(new IdTokenGroupsRepo(db), writes),
     warnings,
@@ -229,7 +231,7 @@ function buildServices(config: Config, db: Db, log: Logger, startedAt: Date, pki
   reapplyProfilesOnBoot(services as Services);
   services.balancer = new Balancer(services as Services, new SiteModelService(new SiteRepo(db), writes, (id) => services.stations.get(id) !== undefined));
   services.balancer.start();
-  services.sitePower = new SitePowerRecorder(services as Services, new SitePowerRepo(db));
+  services.sitePower = new SitePowerRecorder(services as Services, new SitePowerRepo(db, liveFigures));
   services.sitePower.start();
   startCostUpdates(services as Services);
   return services as Services;

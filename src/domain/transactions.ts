@@ -220,7 +220,9 @@ export class TransactionService {
 
   private closeWithoutStation(tx: Transaction, why: Reconciliation, at: string, reason: string): void {
     const stopAt = at < tx.startedAt ? tx.startedAt : at;
-    this.repo.end({ id: tx.id, endedAt: stopAt, meterStopWh: tx.lastMeterWh, energyWh: this.energy(tx, tx.lastMeterWh), stopReason: reason, endedBy: why, stopIdToken: null });
+    // After a crash the row's live figures may lag its stored samples (see LiveFigures): the register is read from those.
+    const meterStopWh = this.repo.registerReadings(tx.id).at(-1) ?? tx.lastMeterWh;
+    this.repo.end({ id: tx.id, endedAt: stopAt, meterStopWh, energyWh: this.energy(tx, meterStopWh), stopReason: reason, endedBy: why, stopIdToken: null });
   }
 
   private energy(tx: Transaction, meterStopWh: number | null): number | null {

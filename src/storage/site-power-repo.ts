@@ -1,3 +1,4 @@
+import type { LiveFigures } from './live-figures.ts';
 import type { Db } from './database.ts';
 
 /** One minute of site power: averages of the samples taken in it, the peak, and the lowest grid limit in force. */
@@ -52,7 +53,11 @@ const round = (x: number | null) => (x === null ? null : Math.round(x * 10) / 10
 export class SitePowerRepo {
   private readonly s;
 
-  constructor(db: Db) {
+  private readonly live: LiveFigures | undefined;
+
+  /** `live`: the running sessions' newest figures, which their rows may not hold yet (the transactions repo's). */
+  constructor(db: Db, live?: LiveFigures) {
+    this.live = live;
     this.s = {
       upsert: db.prepare(`INSERT OR REPLACE INTO site_power_history
         (minute, samples, power_w, power_max_w, l1_a, l2_a, l3_a, limit_w, limit_a, building_w) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -88,7 +93,8 @@ export class SitePowerRepo {
 
   /** The running sessions, whose draw makes up the chargers' share of site power. */
   activeSessions(): ActiveSession[] {
-    return this.s.active.all() as ActiveSession[];
+    const rows = this.s.active.all() as ActiveSession[];
+    return this.live ? rows.map((row) => this.live!.apply(row)) : rows;
   }
 
   /** Inside the write queue: drops the minutes before `minute`; returns how many. */

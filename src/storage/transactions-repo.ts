@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { MeterSample } from '../domain/meter.ts';
 import type { Transaction, TransactionFilter } from '../domain/transaction.ts';
 import type { Db } from './database.ts';
+import { LiveFigures } from './live-figures.ts';
 import { Where, pagedList } from './paged-query.ts';
 
 const columns = `id, station_id AS stationId, evse_id AS evseId, connector_id AS connectorId, station_tx_id AS stationTxId,
@@ -12,7 +13,6 @@ const columns = `id, station_id AS stationId, evse_id AS evseId, connector_id AS
   charging_state AS chargingState, seq_no AS seqNo, offline, created_at AS createdAt, updated_at AS updatedAt`;
 
 type Row = Omit<Transaction, 'offline'> & { offline: number };
-const toTransaction = (row: Row | undefined): Transaction | undefined => (row ? { ...row, offline: row.offline === 1 } : undefined);
 
 export interface NewTransaction {
   stationId: string;
@@ -42,9 +42,12 @@ export interface StoredSample extends MeterSample {
 export class TransactionsRepo {
   private readonly db: Db;
   private readonly s;
+  /** Running sessions' newest figures, written to their rows only now and then (see LiveFigures). */
+  readonly live: LiveFigures;
 
-  constructor(db: Db) {
+  constructor(db: Db, live = new LiveFigures()) {
     this.db = db;
+    this.live = live;
     this.s = {
       byId: db.prepare(`SELECT ${columns} FROM transactions WHERE id = ?`),
       byStartKey: db.prepare(`SELECT ${columns} FROM transactions WHERE start_key = ?`),
@@ -74,24 +77,28 @@ export class TransactionsRepo {
     };
   }
 
+  private toTransaction(row: Row | undefined): Transaction | undefined {
+    return row ? this.live.apply({ ...row, offline: row.offline === 1 }) : undefined;
+  }
+
   get(id: number): Transaction | undefined {
-    return toTransaction(this.s.byId.get(id) as Row | undefined);
+    return this.toTransaction(this.s.byId.get(id) as Row | undefined);
   }
 
   byStartKey(key: string): Transaction | undefined {
-    return toTransaction(this.s.byStartKey.get(key) as Row | undefined);
+    return this.toTransaction(this.s.byStartKey.get(key) as Row | undefined);
   }
 
   byStationTxId(stationId: string, stationTxId: string): Transaction | undefined {
-    return toTransaction(this.s.byStationTxId.get(stationId, stationTxId) as Row | undefined);
+    return this.toTransaction(this.s.byStationTxId.get(stationId, stationTxId) as Row | undefined);
   }
 
   activeOnEvse(stationId: string, evseId: number): Transaction[] {
-    return (this.s.activeOnEvse.all(stationId, evseId) as Row[]).map((r) => toTransaction(r)!);
+    return (this.s.activeOnEvse.all(stationId, evseId) as Row[]).map((r) => this.toTransaction(r)!);
   }
 
   activeOnStation(stationId: string): Transaction[] {
-    return (this.s.activeOnStation.all(stationId) as Row[]).map((r) => toTransaction(r)!);
+    return (this.s.activeOnStation.all(stationId) as Row[]).map((r) => this.toTransaction(r)!);
   }
 
   /** Inserts and returns the new id. A null stationTxId means "use our id" (OCPP 1.6). */
@@ -104,6 +111,8 @@ export class TransactionsRepo {
   }
 
   end(change: { id: number; endedAt: string; meterStopWh: number | null; energyWh: number | null; stopReason: string | null; endedBy: string; stopIdToken: string | null }): void {
+    const figures = this.live.take(change.id);
+    if (figures) this.s.live.run({ id: change.id, at: figures.at, meterWh: figures.meterWh, powerW: figures.powerW, now: figures.now });
     this.s.end.run({ ...change, now: new Date().toISOString() });
   }
 
@@ -116,8 +125,10 @@ export class TransactionsRepo {
     });
   }
 
+  /** A sample's live figures for the session (null: not in this sample); the row is written now and then, see LiveFigures. */
   recordLive(id: number, at: string, meterWh: number | null, powerW: number | null, now = new Date().toISOString()): void {
-    this.s.live.run({ id, at, meterWh, powerW, now });
+    const due = this.live.record(id, at, meterWh, powerW, now);
+    if (due) this.s.live.run({ id, at: due.at, meterWh: due.meterWh, powerW: due.powerW, now: due.now });
   }
 
   /** One EVSE's samples; positional parameters, as binding 13 named ones per row costs more than the insert. */
@@ -159,7 +170,7 @@ export class TransactionsRepo {
       .when(filter.from, 'started_at >= ?')
       .when(filter.to, 'started_at < ?');
     const page = pagedList<Row>(this.db, { from: 'transactions', columns, where, orderBy: 'started_at DESC, id DESC', limit: filter.limit, offset: filter.offset });
-    return { items: page.items.map((r) => toTransaction(r)!), total: page.total };
+    return { items: page.items.map((r) => this.toTransaction(r)!), total: page.total };
   }
 
 }

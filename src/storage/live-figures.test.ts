@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { EventBus } from '../domain/events.ts';
+import type { MeterSample } from '../domain/meter.ts';
+import { TransactionService } from '../domain/transactions.ts';
+import { createLogger } from '../log/logger.ts';
+import { openDatabase, type Db } from './database.ts';
+import { LiveFigures } from './live-figures.ts';
+import { SitePowerRepo } from './site-power-repo.ts';
+import { TransactionsRepo } from './transactions-repo.ts';
+import { WriteQueue } from './write-queue.ts';
+
+const sample = (timestamp: string, measurand: string, value: number): MeterSample => ({
+  timestamp, measurand, phase: null, location: null, context: null, unit: measurand.startsWith('Energy') ? 'Wh' : 'W', value, rawValue: String(value), rawUnit: null, signedData: null,
+});
+const reading = (timestamp: string, wh: number, w: number) => [sample(timestamp, 'Energy.Active.Import.Register', wh), sample(timestamp, 'Power.Active.Import', w)];
+
+function appliance(db: Db) {
+  const live = new LiveFigures({ writeEveryMs: 60_000 });
+  const repo = new TransactionsRepo(db, live);
+  const writes = new WriteQueue(db);
+  const service = new TransactionService(repo, writes, new EventBus(), createLogger('silent'));
+  return { live, repo, writes, service, sitePower: new SitePowerRepo(db, live) };
+}
+
+const storedRow = (db: Db, id: number) =>
+  db.prepare('SELECT last_meter_wh AS meterWh, last_power_w AS powerW, last_sample_at AS at, status, meter_stop_wh AS stopWh, energy_wh AS energyWh FROM transactions WHERE id = ?').get(id) as Record<string, unknown>;
+
+async function startSession(service: TransactionService, stationId: string) {
+  const { transaction } = await service.start(stationId, {
+    evseId: 1, connectorId: 1, idToken: 'CARD', idTokenType: 'ISO14443', groupId: null, authStatus: 'Accepted', meterStartWh: 1000,
+    timestamp: '2026-11-24T08:00:00.000Z', reservationId: null, stationTxId: null, startKey: null, offline: false,
+  });
+  return transaction;
+}
+
+describe('live figures of running sessions', () => {
+  it('readers get every sample’s figures while the row is written with the first and then only now and then; the end writes the newest', async () => {
+    const db = openDatabase(mkdtempSync(join(tmpdir(), 'ampyard-live-')));
+    const { service, sitePower, live } = appliance(db);
+    const tx = await startSession(service, 'LIVE-1');
+    await service.recordMeterValues('LIVE-1', 1, tx.id, reading('2026-11-24T08:01:00.000Z', 1500, 7000));
+    await service.recordMeterValues('LIVE-1', 1, tx.id, reading('2026-11-24T08:02:00.000Z', 1600, 7400));
+    await service.recordMeterValues('LIVE-1', 1, tx.id, [sample('2026-11-24T08:03:00.000Z', 'Energy.Active.Import.Register', 1700)]);
+    // A late sample from before the newest changes nothing.
+    await service.recordMeterValues('LIVE-1', 1, tx.id, reading('2026-11-24T08:00:30.000Z', 1200, 5000));
+
+    const seen = service.get(tx.id)!;
+    assert.deepEqual([seen.lastMeterWh, seen.lastPowerW, seen.lastSampleAt], [1700, 7400, '2026-11-24T08:03:00.000Z'], 'newest register, newest power reported');
+    assert.deepEqual(service.list({ stationId: 'LIVE-1', limit: 10, offset: 0 }).items.map((t) => t.lastMeterWh), [1700]);
+    assert.deepEqual(sitePower.activeSessions().map((s) => [s.id, s.lastPowerW]), [[tx.id, 7400]]);
+    assert.deepEqual(storedRow(db, tx.id), { meterWh: 1500, powerW: 7000, at: '2026-11-24T08:01:00.000Z', status: 'active', stopWh: null, energyWh: null }, 'the row holds the first figures only');
+
+    await service.stop(tx.id, { meterStopWh: 1750, timestamp: '2026-11-24T08:04:00.000Z', reason: 'EVDisconnected', idToken: null });
+    assert.deepEqual(storedRow(db, tx.id), { meterWh: 1700, powerW: 7400, at: '2026-11-24T08:03:00.000Z', status: 'ended', stopWh: 1750, energyWh: 750 });
+    assert.equal(live.size, 0, 'an ended session is forgotten');
+    db.close();
+  });
+
+  it('after a crash, a session closed by reconciliation takes its register from the stored samples, not the lagging row', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ampyard-live-'));
+    const db = openDatabase(dir);
+    const first = appliance(db);
+    const tx = await startSession(first.service, 'LIVE-2');
+    for (const [minute, wh] of [[1, 1100], [2, 1300], [3, 1600]] as const) {
+      await first.service.recordMeterValues('LIVE-2', 1, tx.id, reading(`2026-11-24T08:0${minute}:00.000Z`, wh, 7000));
+    }
+    // No orderly end: the process is gone, and with it the figures held in memory.
+    const again = appliance(openDatabase(dir));
+    assert.equal(again.service.get(tx.id)!.lastMeterWh, 1100, 'the row lags');
+    const [closed] = await again.service.reconcileStation('LIVE-2', 'reconciled-boot', '2026-11-24T09:00:00.000Z');
+    assert.equal(closed!.meterStopWh, 1600);
+    assert.equal(closed!.energyWh, 600);
+    db.close();
+  });
+});

@@ -1,0 +1,81 @@
+/** A running session's newest live figures: energy register, power and the time of the sample they came from. */
+export interface Figures {
+  at: string;
+  meterWh: number | null;
+  powerW: number | null;
+  /** When Ampyard stored them (the row's updated_at). */
+  now: string;
+}
+
+interface Held extends Figures {
+  writtenAtMs: number;
+}
+
+interface LiveColumns {
+  id: number;
+  lastMeterWh?: number | null;
+  lastPowerW: number | null;
+  lastSampleAt: string | null;
+  updatedAt?: string;
+}
+
+/**
+ * The newest live figures of running sessions, held in memory for the session rows. Chargers send meter values
+ * every few seconds per session; rewriting the session's row for each would add a page write at a scattered
+ * place in the table to every message, on top of the samples themselves. So a row is written with its first
+ * figures, then at most every `writeEveryMs`, and when the session ends; everything that reads sessions gets
+ * the newest figures through `apply`. After a crash a row can be up to `writeEveryMs` behind; the samples behind
+ * it are stored (acknowledged only once durable) and are what closing a forgotten session reads its register from.
+ */
+export class LiveFigures {
+  private readonly held = new Map<number, Held>();
+  private readonly writeEveryMs: number;
+
+  constructor(options: { writeEveryMs?: number } = {}) {
+    this.writeEveryMs = options.writeEveryMs ?? 60_000;
+  }
+
+  /**
+   * Takes a sample's figures (null: this sample did not have it). Returns the figures to write to the row now, or
+   * undefined while the row was written recently (or the sample is older than the newest one).
+   */
+  record(id: number, at: string, meterWh: number | null, powerW: number | null, now: string, nowMs = performance.now()): Figures | undefined {
+    const previous = this.held.get(id);
+    if (previous && previous.at > at) return undefined;
+    const next: Held = {
+      at,
+      meterWh: meterWh ?? previous?.meterWh ?? null,
+      powerW: powerW ?? previous?.powerW ?? null,
+      now,
+      writtenAtMs: previous?.writtenAtMs ?? -Infinity,
+    };
+    const due = nowMs - next.writtenAtMs >= this.writeEveryMs;
+    if (due) next.writtenAtMs = nowMs;
+    this.held.set(id, next);
+    return due ? next : undefined;
+  }
+
+  /** The session's row with the newest figures (the row itself when nothing newer is held). */
+  apply<T extends LiveColumns>(row: T): T {
+    const figures = this.held.get(row.id);
+    if (!figures || (row.lastSampleAt !== null && row.lastSampleAt > figures.at)) return row;
+    return {
+      ...row,
+      ...(row.lastMeterWh !== undefined ? { lastMeterWh: figures.meterWh ?? row.lastMeterWh } : {}),
+      lastPowerW: figures.powerW ?? row.lastPowerW,
+      lastSampleAt: figures.at,
+      ...(row.updatedAt !== undefined && row.updatedAt < figures.now ? { updatedAt: figures.now } : {}),
+    };
+  }
+
+  /** Forgets a session (it ended) and returns its newest figures, to write with the end. */
+  take(id: number): Figures | undefined {
+    const figures = this.held.get(id);
+    this.held.delete(id);
+    return figures;
+  }
+
+  get size(): number {
+    return this.held.size;
+  }
+}
