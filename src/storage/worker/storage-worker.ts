@@ -24,6 +24,8 @@ database.pragma('busy_timeout = 5000');
 database.pragma('synchronous = NORMAL');
 database.pragma('wal_autocheckpoint = 0');
 
+const BUCKET_ROWS = 16_384;
+
 const log = open(data.messageLogFile);
 log.pragma('journal_mode = WAL');
 // Diagnostics, never acknowledged data: a power cut may lose the newest frames, which is acceptable.
@@ -37,24 +39,64 @@ log.exec(`CREATE TABLE IF NOT EXISTS ocpp_messages (
   message_id TEXT NOT NULL,
   action TEXT,
   payload TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS ocpp_messages_by_station ON ocpp_messages (station_id, id);`);
-const insert = log.prepare(`INSERT INTO ocpp_messages (station_id, at, direction, message_type, message_id, action, payload) VALUES (?, ?, ?, ?, ?, ?, ?)`);
-const trim = log.prepare('DELETE FROM ocpp_messages WHERE id <= (SELECT MAX(id) FROM ocpp_messages) - ?');
-const byStation = log.prepare(`SELECT id, station_id AS stationId, at, direction, message_type AS messageType,
-  message_id AS messageId, action, payload FROM ocpp_messages WHERE station_id = ? AND id < ? ORDER BY id DESC LIMIT ?`);
+)`);
+bucketStationIndex();
+
+/**
+ * Frames are found by station through an index on (bucket, station, id), where a bucket is a run of
+ * BUCKET_ROWS consecutive ids. Indexed by (station, id) alone, each new frame went to its station's own place in
+ * the index: with thousands of stations talking, every frame dirtied a different index page, and the log wrote
+ * several times more to disk than the acknowledged database. Within the newest bucket the index is a few hundred
+ * pages that every batch reuses. A station's newest frames are read bucket by bucket, newest first.
+ */
+function bucketStationIndex(): void {
+  const columns = (log.pragma('table_info(ocpp_messages)') as Array<{ name: string }>).map((c) => c.name);
+  if (columns.includes('bucket')) return;
+  log.transaction(() => {
+    log.exec(`ALTER TABLE ocpp_messages ADD COLUMN bucket INTEGER NOT NULL DEFAULT 0`);
+    log.exec(`UPDATE ocpp_messages SET bucket = id / ${BUCKET_ROWS}`);
+    log.exec(`CREATE INDEX ocpp_messages_by_bucket ON ocpp_messages (bucket, station_id, id);
+      DROP INDEX IF EXISTS ocpp_messages_by_station;`);
+  })();
+}
+
+const insert = log.prepare(`INSERT INTO ocpp_messages (id, bucket, station_id, at, direction, message_type, message_id, action, payload)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+const trim = log.prepare('DELETE FROM ocpp_messages WHERE id <= ?');
+const byStationInBucket = log.prepare(`SELECT id, station_id AS stationId, at, direction, message_type AS messageType,
+  message_id AS messageId, action, payload FROM ocpp_messages WHERE bucket = ? AND station_id = ? AND id < ? ORDER BY id DESC LIMIT ?`);
+const oldestId = log.prepare('SELECT MIN(id) AS id FROM ocpp_messages').pluck();
+// The worker is the log's only writer, so it numbers the frames itself (and so knows each one's bucket).
+let lastId = (log.prepare('SELECT MAX(id) FROM ocpp_messages').pluck().get() as number | null) ?? 0;
 let insertsSinceTrim = 0;
 let problemReported = false;
 
 const storeLog = log.transaction((rows: Array<string | null>) => {
-  for (let i = 0; i < rows.length; i += LOG_FIELDS) insert.run(rows[i], rows[i + 1], rows[i + 2], rows[i + 3], rows[i + 4], rows[i + 5], rows[i + 6]);
+  for (let i = 0; i < rows.length; i += LOG_FIELDS) {
+    const id = ++lastId;
+    insert.run(id, Math.floor(id / BUCKET_ROWS), rows[i], rows[i + 1], rows[i + 2], rows[i + 3], rows[i + 4], rows[i + 5], rows[i + 6]);
+  }
   insertsSinceTrim += rows.length / LOG_FIELDS;
   // Trimming in large steps deletes whole runs of pages instead of a few rows on every insert.
   if (insertsSinceTrim >= Math.max(1000, data.messageLogMaxRows / 20)) {
-    trim.run(data.messageLogMaxRows);
+    trim.run(lastId - data.messageLogMaxRows);
     insertsSinceTrim = 0;
   }
 });
+
+type LogRow = Extract<FromWorker, { type: 'rows' }>['items'][number];
+
+/** A station's frames before `beforeId`, newest first. */
+function framesOf(stationId: string, beforeId: number, limit: number): LogRow[] {
+  const out: LogRow[] = [];
+  const oldest = oldestId.get() as number | null;
+  if (oldest === null) return out;
+  const before = Math.min(beforeId, lastId + 1);
+  for (let bucket = Math.floor((before - 1) / BUCKET_ROWS); bucket >= Math.floor(oldest / BUCKET_ROWS) && out.length < limit; bucket--) {
+    out.push(...(byStationInBucket.all(bucket, stationId, before, limit - out.length) as LogRow[]));
+  }
+  return out;
+}
 
 function attempt(what: string, work: () => void): void {
   try {
@@ -72,9 +114,9 @@ port.on('message', (message: ToWorker) => {
     case 'log':
       return attempt('message log', () => storeLog(message.rows));
     case 'query': {
-      let items: ReturnType<typeof byStation.all> = [];
-      attempt('message log', () => (items = byStation.all(message.stationId, message.beforeId, message.limit)));
-      return send({ type: 'rows', id: message.id, items: items as Extract<FromWorker, { type: 'rows' }>['items'] });
+      let items: LogRow[] = [];
+      attempt('message log', () => (items = framesOf(message.stationId, message.beforeId, message.limit)));
+      return send({ type: 'rows', id: message.id, items });
     }
     case 'checkpoint':
       let frames = 0;
