@@ -26,7 +26,7 @@ export class Balancer {
   constructor(services: Services, site: SiteModelService) {
     this.services = services;
     this.site = site;
-    this.driver = new BalancerDriver({ services, site, meters: this.meters, readings: new LiveReadingsRepo(services.db), ...(services.clock ? { clock: services.clock } : {}) });
+    this.driver = new BalancerDriver({ services, site, meters: this.meters, readings: new LiveReadingsRepo(services.db, (id) => services.transactions.mayHaveLiveReadings(id)), ...(services.clock ? { clock: services.clock } : {}) });
   }
 
   start(): void {

@@ -68,6 +68,11 @@ export class TransactionService {
     return this.repo.activeOnStation(stationId);
   }
 
+  /** False when the session surely has no current, power or SoC sample stored. */
+  mayHaveLiveReadings(id: number): boolean {
+    return this.repo.mayHaveLiveReadings(id);
+  }
+
   meterSeries(id: number): MeterSample[] {
     return this.repo.series(id);
   }

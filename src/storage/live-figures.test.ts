@@ -9,6 +9,7 @@ import { TransactionService } from '../domain/transactions.ts';
 import { createLogger } from '../log/logger.ts';
 import { openDatabase, type Db } from './database.ts';
 import { LiveFigures } from './live-figures.ts';
+import { LiveReadingsRepo } from './live-readings-repo.ts';
 import { SitePowerRepo } from './site-power-repo.ts';
 import { TransactionsRepo } from './transactions-repo.ts';
 import { WriteQueue } from './write-queue.ts';
@@ -57,6 +58,25 @@ describe('live figures of running sessions', () => {
     await service.stop(tx.id, { meterStopWh: 1750, timestamp: '2026-11-24T08:04:00.000Z', reason: 'EVDisconnected', idToken: null });
     assert.deepEqual(storedRow(db, tx.id), { meterWh: 1700, powerW: 7400, at: '2026-11-24T08:03:00.000Z', status: 'ended', stopWh: 1750, energyWh: 750 });
     assert.equal(live.size, 0, 'an ended session is forgotten');
+    db.close();
+  });
+
+  it('knows which sessions have no current, power or SoC sample, so the load balancer need not look them up', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ampyard-live-'));
+    const db = openDatabase(dir);
+    const { service } = appliance(db);
+    const readings = new LiveReadingsRepo(db, (id) => service.mayHaveLiveReadings(id));
+    const energyOnly = await startSession(service, 'LIVE-3');
+    await service.recordMeterValues('LIVE-3', 1, energyOnly.id, [sample('2026-11-24T08:01:00.000Z', 'Energy.Active.Import.Register', 1100)]);
+    assert.equal(service.mayHaveLiveReadings(energyOnly.id), false);
+    const withPower = await startSession(service, 'LIVE-4');
+    await service.recordMeterValues('LIVE-4', 1, withPower.id, reading('2026-11-24T08:01:00.000Z', 1100, 6900));
+    assert.equal(service.mayHaveLiveReadings(withPower.id), true);
+    assert.deepEqual(readings.latest(withPower.id).map((r) => [r.measurand, r.value]), [['Power.Active.Import', 6900]]);
+    // Another process (after a restart) knows nothing of the sessions it did not start: it looks them up.
+    const again = appliance(openDatabase(dir));
+    assert.equal(again.service.mayHaveLiveReadings(energyOnly.id), true);
+    assert.deepEqual(new LiveReadingsRepo(db, (id) => again.service.mayHaveLiveReadings(id)).latest(withPower.id).length, 1);
     db.close();
   });
 

@@ -11,8 +11,11 @@ export interface LatestSample {
 /** The newest meter values of a running transaction that the load balancer reads: currents per phase, power, SoC. */
 export class LiveReadingsRepo {
   private readonly s;
+  private readonly mayHaveReadings: (transactionId: number) => boolean;
 
-  constructor(db: Db) {
+  /** `mayHaveReadings`: false for a session known to have none stored, which saves the query. */
+  constructor(db: Db, mayHaveReadings: (transactionId: number) => boolean = () => true) {
+    this.mayHaveReadings = mayHaveReadings;
     this.s = {
       // This WHERE is the partial index meter_values_live's (migration 016): keep the two the same.
       latest: db.prepare(`SELECT measurand, phase, location, value, timestamp FROM meter_values
@@ -23,6 +26,7 @@ export class LiveReadingsRepo {
 
   /** Up to the 24 newest current, power and SoC samples of a transaction, newest first. */
   latest(transactionId: number): LatestSample[] {
+    if (!this.mayHaveReadings(transactionId)) return [];
     return this.s.latest.all(transactionId) as LatestSample[];
   }
 }

@@ -14,6 +14,9 @@ const columns = `id, station_id AS stationId, evse_id AS evseId, connector_id AS
 
 type Row = Omit<Transaction, 'offline'> & { offline: number };
 
+/** The measurands LiveReadingsRepo reads (its query and the partial index meter_values_live). */
+export const LIVE_MEASURANDS: ReadonlySet<string> = new Set(['Current.Import', 'Power.Active.Import', 'SoC']);
+
 export interface NewTransaction {
   stationId: string;
   evseId: number;
@@ -44,6 +47,11 @@ export class TransactionsRepo {
   private readonly s;
   /** Running sessions' newest figures, written to their rows only now and then (see LiveFigures). */
   readonly live: LiveFigures;
+  /**
+   * Sessions started by this process that have no stored sample the load balancer reads (LIVE_MEASURANDS): most
+   * chargers report energy alone, and their sessions need no look-up after every meter value.
+   */
+  private readonly withoutLiveReadings = new Set<number>();
 
   constructor(db: Db, live = new LiveFigures()) {
     this.db = db;
@@ -107,10 +115,12 @@ export class TransactionsRepo {
     const info = this.s.insert.run({ ...tx, stationTxId: tx.stationTxId ?? `pending:${randomUUID()}`, offline: tx.offline ? 1 : 0, now });
     const id = Number(info.lastInsertRowid);
     if (tx.stationTxId === null) this.s.setStationTxId.run(String(id), id);
+    this.withoutLiveReadings.add(id);
     return id;
   }
 
   end(change: { id: number; endedAt: string; meterStopWh: number | null; energyWh: number | null; stopReason: string | null; endedBy: string; stopIdToken: string | null }): void {
+    this.withoutLiveReadings.delete(change.id);
     const figures = this.live.take(change.id);
     if (figures) this.s.live.run({ id: change.id, at: figures.at, meterWh: figures.meterWh, powerW: figures.powerW, now: figures.now });
     this.s.end.run({ ...change, now: new Date().toISOString() });
@@ -134,10 +144,16 @@ export class TransactionsRepo {
   /** One EVSE's samples; positional parameters, as binding 13 named ones per row costs more than the insert. */
   insertSamples(stationId: string, evseId: number, transactionId: number | null, samples: MeterSample[]): void {
     const insert = this.s.insertSample;
+    if (transactionId !== null && samples.some((s) => s.value !== null && LIVE_MEASURANDS.has(s.measurand))) this.withoutLiveReadings.delete(transactionId);
     for (const s of samples) {
       insert.run(stationId, evseId, transactionId, s.timestamp, s.measurand, s.phase ?? null, s.location ?? null, s.context ?? null, s.unit ?? null,
         s.value ?? null, s.rawValue ?? null, s.rawUnit ?? null, s.signedData ?? null);
     }
+  }
+
+  /** False when the session surely has no current, power or SoC sample stored (see LiveReadingsRepo). */
+  mayHaveLiveReadings(transactionId: number): boolean {
+    return !this.withoutLiveReadings.has(transactionId);
   }
 
   registerReadings(transactionId: number): number[] {
