@@ -52,6 +52,8 @@ export class TransactionsRepo {
    * chargers report energy alone, and their sessions need no look-up after every meter value.
    */
   private readonly withoutLiveReadings = new Set<number>();
+  /** Per EVSE ("evseId stationId"): the newest stored sample's timestamp ('' for none), see insertSamples. */
+  private readonly newestSampleAt = new Map<string, string>();
 
   constructor(db: Db, live = new LiveFigures()) {
     this.db = db;
@@ -77,9 +79,12 @@ export class TransactionsRepo {
           group_id = COALESCE(@groupId, group_id), auth_status = COALESCE(@authStatus, auth_status), charging_state = COALESCE(@chargingState, charging_state),
           seq_no = COALESCE(@seqNo, seq_no), offline = MAX(offline, @offline), evse_id = COALESCE(@evseId, evse_id),
           connector_id = COALESCE(@connectorId, connector_id), updated_at = @now WHERE id = @id`),
-      insertSample: db.prepare(`INSERT OR IGNORE INTO meter_values (station_id, evse_id, transaction_id, timestamp, measurand, phase, location, context,
+      insertSample: db.prepare(`INSERT INTO meter_values (station_id, evse_id, transaction_id, timestamp, measurand, phase, location, context,
           unit, value, raw_value, raw_unit, signed_data)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      newestSampleAt: db.prepare('SELECT MAX(timestamp) FROM meter_values WHERE station_id = ? AND evse_id = ?').pluck(),
+      sameReading: db.prepare(`SELECT 1 FROM meter_values WHERE station_id = ? AND evse_id = ? AND timestamp = ? AND measurand = ?
+          AND COALESCE(phase, '') = ? AND COALESCE(location, '') = ? AND COALESCE(context, '') = ? LIMIT 1`).pluck(),
       registerReadings: db.prepare(`SELECT value FROM meter_values WHERE transaction_id = ? AND measurand = 'Energy.Active.Import.Register'
           AND phase IS NULL AND value IS NOT NULL ORDER BY timestamp, id`),
       series: db.prepare(`SELECT timestamp, measurand, phase, location, context, unit, value, raw_value AS rawValue, raw_unit AS rawUnit,
@@ -144,14 +149,35 @@ export class TransactionsRepo {
     if (due) this.s.live.run({ id, at: due.at, meterWh: due.meterWh, powerW: due.powerW, now: due.now });
   }
 
-  /** One EVSE's samples; positional parameters, as binding 13 named ones per row costs more than the insert. */
+  /**
+   * One EVSE's samples, each stored once: a charger re-sends readings it never saw answered. A reading newer than
+   * the EVSE's newest stored one cannot be stored yet (almost every reading); only older ones are looked up.
+   * Positional parameters, as binding 13 named ones per row costs more than the insert.
+   */
   insertSamples(stationId: string, evseId: number, transactionId: number | null, samples: MeterSample[]): void {
     const insert = this.s.insertSample;
     if (transactionId !== null && samples.some((s) => s.value !== null && LIVE_MEASURANDS.has(s.measurand))) this.withoutLiveReadings.delete(transactionId);
+    const key = `${evseId} ${stationId}`;
+    let newest = this.newestSampleAt.get(key);
+    if (newest === undefined) newest = (this.s.newestSampleAt.get(stationId, evseId) as string | null) ?? '';
+    const storedNow = new Set<string>();
+    let latest = newest;
     for (const s of samples) {
-      insert.run(stationId, evseId, transactionId, s.timestamp, s.measurand, s.phase ?? null, s.location ?? null, s.context ?? null, s.unit ?? null,
+      const phase = s.phase ?? null, location = s.location ?? null, context = s.context ?? null;
+      if (s.timestamp <= newest) {
+        if (this.s.sameReading.get(stationId, evseId, s.timestamp, s.measurand, phase ?? '', location ?? '', context ?? '') !== undefined) continue;
+      } else {
+        // Readings newer than every stored one can still repeat within this message.
+        const identity = `${s.timestamp} ${s.measurand} ${phase} ${location} ${context}`;
+        if (storedNow.has(identity)) continue;
+        storedNow.add(identity);
+      }
+      insert.run(stationId, evseId, transactionId, s.timestamp, s.measurand, phase, location, context, s.unit ?? null,
         s.value ?? null, s.rawValue ?? null, s.rawUnit ?? null, s.signedData ?? null);
+      if (s.timestamp > latest) latest = s.timestamp;
     }
+    // Kept even if the write is rolled back: it only sends more readings through the look-up, which stays correct.
+    this.newestSampleAt.set(key, latest);
   }
 
   /** False when the session surely has no current, power or SoC sample stored (see LiveReadingsRepo). */

@@ -15,6 +15,7 @@ import sitePowerHistory from './014-site-power-history.ts';
 import idTokenGroups from './015-id-token-groups.ts';
 import liveReadingsIndex from './016-live-readings-index.ts';
 import balancerState from './017-balancer-state.ts';
+import meterValueStationIndex from './018-meter-value-station-index.ts';
 
 export interface Migration {
   version: number;
@@ -41,4 +42,5 @@ export const migrations: Migration[] = [
   { version: 15, name: 'id-token-groups', sql: idTokenGroups },
   { version: 16, name: 'live-readings-index', sql: liveReadingsIndex },
   { version: 17, name: 'balancer-state', sql: balancerState },
+  { version: 18, name: 'meter-value-station-index', sql: meterValueStationIndex },
 ];
