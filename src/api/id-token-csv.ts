@@ -30,6 +30,9 @@ const rowSchema = {
   required: ['token'],
 } as const;
 
+/** What a groupId naming no ID-token group is told (the REST API and the CSV import alike). */
+export const unknownGroupMessage = (groupId: string): string => `names no ID-token group "${groupId}"; create it under /api/v1/id-token-groups first`;
+
 function fail(line: number, field: string, message: string): { rows: []; errors: CsvLineError[] } {
   return { rows: [], errors: [{ line, field, message }] };
 }
@@ -37,9 +40,13 @@ function fail(line: number, field: string, message: string): { rows: []; errors:
 /**
  * The header line names the columns (any order, `token` required, others optional). A column left out keeps an
  * existing token's value; an empty cell means the default (type ISO14443, status accepted) or none (expiresAt,
- * groupId, label). A token may appear once per file.
+ * groupId, label). A token may appear once per file. A groupId must name a group `group` knows (when given): else
+ * the line has a `groupId` problem, `unknownGroup`'s message.
  */
-export function readIdTokenCsv(text: string): { rows: IdTokenImportRow[]; errors: CsvLineError[] } {
+export function readIdTokenCsv(
+  text: string,
+  group?: { exists: (id: string) => boolean; unknownGroup: (id: string) => string },
+): { rows: IdTokenImportRow[]; errors: CsvLineError[] } {
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
     records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as unknown as typeof records;
@@ -74,6 +81,10 @@ export function readIdTokenCsv(text: string): { rows: IdTokenImportRow[]; errors
       continue;
     }
     const token = present.token!;
+    if (present.groupId !== undefined && group && !group.exists(present.groupId)) {
+      errors.push({ line, field: 'groupId', message: group.unknownGroup(present.groupId) });
+      continue;
+    }
     const earlier = seen.get(token);
     if (earlier !== undefined) {
       errors.push({ line, field: 'token', message: `is also on line ${earlier}` });

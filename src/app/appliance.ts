@@ -173,7 +173,7 @@ function buildServices(config: Config, db: Db, log: Logger, startedAt: Date, pki
     startedAt,
     ...(options.clock ? { clock: options.clock } : {}),
     dataDir: config.dataDir,
-    backups: new BackupCatalog(db, config.dataDir, () => writes.flush()),
+    backups: new BackupCatalog(db, config.dataDir, () => writes.flush(), { keepManual: config.manualBackupKeep, log }),
     sessions,
     link,
     stations: new StationService(new StationsRepo(db), writes, events, { acceptUnknownStations: () => siteSettings.get().acceptUnknownStations }, log),

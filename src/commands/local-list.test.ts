@@ -30,6 +30,8 @@ describe('local authorization list (strict ocpp-rpc stations)', () => {
 
   before(async () => {
     server = await startTestServer();
+    await postJson(api('/id-token-groups'), { id: 'FLEET-1' });
+    await postJson(api('/id-token-groups'), { id: 'FLEET-2' });
     await postJson(api('/id-tokens'), { token: 'CARD-A', groupId: 'FLEET-1' });
     await postJson(api('/id-tokens'), { token: 'CARD-B', status: 'blocked' });
     await postJson(api('/id-tokens'), { token: 'CARD-C', expiresAt: '2030-01-01T00:00:00Z' });

@@ -33,6 +33,7 @@ describe('reservations (strict ocpp-rpc stations)', () => {
 
   before(async () => {
     server = await startTestServer();
+    await postJson(api('/id-token-groups'), { id: 'FLEET-R' });
     await postJson(api('/id-tokens'), { token: 'CARD-R', groupId: 'FLEET-R' });
   });
   after(() => server.stop());

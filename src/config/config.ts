@@ -38,6 +38,8 @@ export interface Config {
   maxMessagesPerMinute: number;
   /** Daily database backups kept in <dataDir>/backups; 0: no scheduled backups. */
   backupKeep: number;
+  /** Backups made on request (ampyard-manual-*.sqlite) kept; after each one the oldest beyond this are deleted. */
+  manualBackupKeep: number;
   /** Attempts per webhook delivery (the first and its retries) before it is given up. */
   webhookAttempts: number;
   /** Wait before a webhook delivery's first retry; it doubles with each further retry, up to one hour. */
@@ -88,6 +90,7 @@ export const defaults: Config = {
   authFailuresPerStation: 10,
   maxMessagesPerMinute: 3000,
   backupKeep: 7,
+  manualBackupKeep: 10,
   webhookAttempts: 12,
   webhookRetrySeconds: 1,
   webhookTimeoutSeconds: 10,
@@ -123,6 +126,7 @@ export const settings: Setting[] = [
   { key: 'authFailuresPerStation', flag: '--auth-failures-per-station', env: 'AMPYARD_AUTH_FAILURES_PER_STATION', kind: 'integer', min: 1, max: 100_000, help: 'failed authentications for one station id within 10 minutes before other addresses are refused for it' },
   { key: 'maxMessagesPerMinute', flag: '--max-messages-per-minute', env: 'AMPYARD_MAX_MESSAGES_PER_MINUTE', kind: 'integer', min: 60, max: 1_000_000, help: 'OCPP messages one charger may send per minute; a charger sending more is disconnected and logged' },
   { key: 'backupKeep', flag: '--backup-keep', env: 'AMPYARD_BACKUP_KEEP', kind: 'integer', min: 0, max: 3650, help: 'daily database backups kept in <data-dir>/backups (0 = no daily backup)' },
+  { key: 'manualBackupKeep', flag: '--manual-backup-keep', env: 'AMPYARD_MANUAL_BACKUP_KEEP', kind: 'integer', min: 1, max: 3650, help: 'backups made on request ("back up now") kept in <data-dir>/backups; the oldest beyond this are deleted after each new one' },
   { key: 'webhookAttempts', flag: '--webhook-attempts', env: 'AMPYARD_WEBHOOK_ATTEMPTS', kind: 'integer', min: 1, max: 100, help: 'attempts per webhook delivery before it is given up (retries back off exponentially)' },
   { key: 'webhookRetrySeconds', flag: '--webhook-retry', env: 'AMPYARD_WEBHOOK_RETRY', kind: 'integer', min: 1, max: 3_600, help: 'seconds before a webhook delivery\'s first retry; doubled for each further retry, at most one hour' },
   { key: 'webhookTimeoutSeconds', flag: '--webhook-timeout', env: 'AMPYARD_WEBHOOK_TIMEOUT', kind: 'integer', min: 1, max: 300, help: 'seconds a webhook receiver has to answer' },

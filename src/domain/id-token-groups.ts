@@ -29,6 +29,10 @@ export class IdTokenGroupService {
     return this.repo.list();
   }
 
+  has(id: string): boolean {
+    return this.repo.get(id) !== undefined;
+  }
+
   require(id: string): IdTokenGroup {
     const group = this.repo.get(id);
     if (!group) throw new NotFoundError(`no ID-token group ${id}`);

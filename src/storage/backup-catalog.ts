@@ -1,6 +1,7 @@
-import { mkdirSync, readdirSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError } from '../domain/errors.ts';
+import type { Logger } from '../log/logger.ts';
 import { writeBackup } from './backup.ts';
 import { backupsDir } from './backup-files.ts';
 import type { Db } from './database.ts';
@@ -16,19 +17,30 @@ export interface BackupEntry {
   createdAt: string;
 }
 
-/** The database backups in `<dataDir>/backups`: listing, making one now, and finding a file to download. */
+export interface BackupCatalogOptions {
+  /** Backups made on request kept: after each new one, the oldest manual ones beyond this are deleted (daily ones never: see daily-backups.ts). */
+  keepManual: number;
+  log?: Logger;
+}
+
+/**
+ * The database backups in `<dataDir>/backups`: listing, making one now (and rotating those made on request),
+ * and finding a file to download.
+ */
 export class BackupCatalog {
   readonly dir: string;
   private readonly db: Db;
   private readonly dataDir: string;
   private readonly beforeBackup: () => void;
+  private readonly options: BackupCatalogOptions;
   private running: Promise<BackupEntry> | undefined;
 
   /** `beforeBackup`: commits queued writes, so the copy holds everything acknowledged so far. */
-  constructor(db: Db, dataDir: string, beforeBackup: () => void) {
+  constructor(db: Db, dataDir: string, beforeBackup: () => void, options: BackupCatalogOptions = { keepManual: 10 }) {
     this.db = db;
     this.dataDir = dataDir;
     this.beforeBackup = beforeBackup;
+    this.options = options;
     this.dir = backupsDir(dataDir);
   }
 
@@ -66,6 +78,28 @@ export class BackupCatalog {
     const name = `ampyard-manual-${now.toISOString().replace(/:/g, '-').replace('.', '-')}.sqlite`;
     this.beforeBackup();
     await writeBackup(this.db, join(this.dir, name), this.dataDir);
+    this.rotate(name);
     return this.list().find((b) => b.name === name)!;
+  }
+
+  /**
+   * After a successful backup: keeps it and the newest `keepManual - 1` other manual backups (by the time in
+   * their names, which is when they were made), and deletes the rest. A file that cannot be deleted is logged
+   * and left; the new backup stands either way.
+   */
+  private rotate(made: string): void {
+    const keep = Math.max(1, this.options.keepManual);
+    const older = this.list()
+      .filter((b) => b.kind === 'manual' && b.name !== made)
+      .map((b) => b.name)
+      .sort((a, b) => b.localeCompare(a));
+    for (const name of older.slice(keep - 1)) {
+      try {
+        rmSync(join(this.dir, name), { force: true });
+        this.options.log?.info('old manual backup deleted', { file: name });
+      } catch (error) {
+        this.options.log?.warn('old manual backup not deleted', { file: name, error: (error as Error).message });
+      }
+    }
   }
 }

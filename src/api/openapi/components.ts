@@ -1,4 +1,5 @@
-/** The shared parts of the OpenAPI document: the error shape, the error responses, how to sign in. */
+/** The shared parts of the OpenAPI document: the error shape, the error responses, the resources' schemas, how to sign in. */
+import { resourceSchemas } from './resource-schemas.ts';
 
 const errorSchema = {
   type: 'object',
@@ -30,7 +31,7 @@ const fieldErrorsSchema = {
 const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
 export const components = {
-  schemas: { Error: errorSchema, FieldErrors: fieldErrorsSchema },
+  schemas: { Error: errorSchema, FieldErrors: fieldErrorsSchema, ...resourceSchemas },
   responses: {
     ValidationError: errorResponse('A query parameter or body field is not valid (`validation`, with `details.fields`)'),
     Unauthenticated: errorResponse('Not signed in, or the session or API token is no longer valid'),

@@ -3,7 +3,9 @@ import { after, before, describe, it } from 'node:test';
 import { inspectDatabase } from '../../storage/backup.ts';
 import { createUserWithToken, withToken } from '../../testing/auth.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
-import { writeFileSync } from 'node:fs';
+import { parseCommandLine } from '../../config/cli.ts';
+import { defaults } from '../../config/config.ts';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 describe('backups API', () => {
@@ -68,5 +70,45 @@ describe('backups API', () => {
     assert.ok((about['databaseBytes'] as number) > 0);
     assert.ok((about['dataDir'] as string).length > 0);
     assert.equal(typeof about['uptimeSeconds'], 'number');
+  });
+});
+
+describe('manual backup rotation', () => {
+  let server: TestServer;
+  before(async () => {
+    server = await startTestServer({ backupKeep: 0, manualBackupKeep: 3 });
+  });
+  after(() => server.stop());
+
+  const files = () => readdirSync(join(server.dataDir, 'backups')).sort();
+  const backUp = async () => {
+    const res = await server.api('/backups', { method: 'POST' });
+    assert.equal(res.status, 201);
+    return ((await res.json()) as { name: string }).name;
+  };
+
+  it('keeps the newest N manual backups after each new one, and leaves the daily ones alone', async () => {
+    const first = await backUp(); // makes the folder
+    const old = ['2020-01-01', '2020-01-02', '2020-01-03', '2020-01-04'].map((day) => `ampyard-manual-${day}T10-00-00-000Z.sqlite`);
+    const daily = ['ampyard-2020-01-01.sqlite', 'ampyard-2020-01-02.sqlite', 'ampyard-2020-01-03.sqlite', 'ampyard-2020-01-04.sqlite'];
+    for (const name of [...old, ...daily, 'notes.txt']) writeFileSync(join(server.dataDir, 'backups', name), 'x');
+
+    const second = await backUp();
+    assert.deepEqual(files(), [...daily, old[3]!, first, second, 'notes.txt'].sort(), 'the new one and the 2 newest others');
+    const third = await backUp();
+    const fourth = await backUp();
+    assert.deepEqual(files(), [...daily, second, third, fourth, 'notes.txt'].sort());
+    const listed = ((await (await server.api('/backups')).json()) as { items: Array<{ name: string; kind: string }> }).items;
+    assert.deepEqual(listed.filter((b) => b.kind === 'manual').map((b) => b.name).sort(), [second, third, fourth].sort());
+    assert.equal(listed.filter((b) => b.kind === 'daily').length, 4, 'daily backups keep their own retention');
+  });
+
+  it('keeps 10 by default, set with --manual-backup-keep or AMPYARD_MANUAL_BACKUP_KEEP', () => {
+    assert.equal(defaults.manualBackupKeep, 10);
+    const flag = parseCommandLine(['--manual-backup-keep', '25'], {});
+    assert.equal(flag.kind === 'serve' && flag.config.manualBackupKeep, 25);
+    const env = parseCommandLine([], { AMPYARD_MANUAL_BACKUP_KEEP: '4' });
+    assert.equal(env.kind === 'serve' && env.config.manualBackupKeep, 4);
+    assert.throws(() => parseCommandLine(['--manual-backup-keep', '0'], {}));
   });
 });

@@ -26,7 +26,7 @@ export function backupRoutes(services: Services): Hono {
       method: 'post',
       path: '/',
       summary: 'Make a backup now',
-      description: 'A consistent copy, made while the appliance keeps serving; 409 while another is being made. No body (or `{}`).',
+      description: 'A consistent copy, made while the appliance keeps serving; 409 while another is being made. No body (or `{}`). After it, the oldest backups made on request beyond the newest N (`--manual-backup-keep`, default 10) are deleted; daily ones are not touched.',
       tags,
       body: { type: 'object', additionalProperties: false },
       responses: { 201: { description: 'The new backup', schema: backupSchema } },

@@ -42,4 +42,25 @@ describe('ID-token groups API', () => {
     assert.equal((await server.api('/id-token-groups', send('POST', { id: 'DAY' }))).status, 409);
     assert.equal((await viewer('/id-token-groups', send('POST', { id: 'VIEW' }))).status, 403);
   });
+
+  it('refuses an ID token whose groupId names no group, on create and on change, with a field error', async () => {
+    const fieldsOf = async (res: Response) => {
+      assert.equal(res.status, 400);
+      const { error } = (await res.json()) as any;
+      assert.equal(error.code, 'validation');
+      return error.details.fields;
+    };
+    const created = await fieldsOf(await server.api('/id-tokens', send('POST', { token: 'CARD-X', groupId: 'NO-SUCH' })));
+    assert.deepEqual(created, [{ field: 'groupId', message: 'names no ID-token group "NO-SUCH"; create it under /api/v1/id-token-groups first' }]);
+    assert.equal((await server.api('/id-tokens/CARD-X')).status, 404, 'nothing was stored');
+
+    assert.equal((await server.api('/id-token-groups', send('POST', { id: 'REAL' }))).status, 201);
+    assert.equal((await server.api('/id-tokens', send('POST', { token: 'CARD-X', groupId: 'REAL' }))).status, 201);
+    const changed = await fieldsOf(await server.api('/id-tokens/CARD-X', send('PATCH', { groupId: 'GONE', label: 'x' })));
+    assert.deepEqual(changed.map((f: any) => f.field), ['groupId']);
+    const kept = (await (await server.api('/id-tokens/CARD-X')).json()) as any;
+    assert.deepEqual([kept.groupId, kept.label], ['REAL', null], 'the refused change left the token as it was');
+    assert.equal((await server.api('/id-tokens/CARD-X', send('PATCH', { groupId: null }))).status, 200, 'no group is fine');
+    assert.equal((await server.api('/id-tokens/NOBODY', send('PATCH', { groupId: 'GONE' }))).status, 404, 'an unknown token is still a 404');
+  });
 });

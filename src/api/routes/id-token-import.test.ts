@@ -6,6 +6,7 @@ describe('ID-token CSV import', () => {
   let server: TestServer;
   before(async () => {
     server = await startTestServer();
+    for (const id of ['G0', 'NIGHT']) await server.api('/id-token-groups', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ id }) });
     await server.api('/id-tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: 'OLD-1', label: 'Keep me', groupId: 'G0' }) });
   });
   after(() => server.stop());
@@ -50,5 +51,20 @@ describe('ID-token CSV import', () => {
     assert.equal((await problem('token\n"A\n')).field, '(file)');
     const json = await server.api('/id-tokens/import', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
     assert.equal(json.status, 415);
+  });
+
+  it('reports a groupId that names no ID-token group on its line, and stores nothing', async () => {
+    const csv = 'token,groupId\nGRP-1,NIGHT\nGRP-2,NOPE\nGRP-3,\nGRP-4,ALSO-NOPE\n';
+    const res = await importCsv(csv, '?dryRun=true');
+    assert.equal(res.status, 400);
+    const { error } = (await res.json()) as any;
+    assert.equal(error.code, 'validation');
+    assert.deepEqual(error.details.lines, [
+      { line: 3, field: 'groupId', message: 'names no ID-token group "NOPE"; create it under /api/v1/id-token-groups first' },
+      { line: 5, field: 'groupId', message: 'names no ID-token group "ALSO-NOPE"; create it under /api/v1/id-token-groups first' },
+    ]);
+    assert.deepEqual(error.details.fields.map((f: any) => f.field), ['line 3: groupId', 'line 5: groupId']);
+    assert.equal((await importCsv(csv)).status, 400);
+    assert.equal((await server.api('/id-tokens/GRP-1')).status, 404, 'the good lines were not stored either');
   });
 });

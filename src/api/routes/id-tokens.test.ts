@@ -8,6 +8,7 @@ describe('id tokens API: filters and search', () => {
   const api = (path: string) => `${server.baseUrl}/api/v1${path}`;
   before(async () => {
     server = await startTestServer();
+    await postJson(api('/id-token-groups'), { id: 'NIGHT' });
     await postJson(api('/id-tokens'), { token: 'CARD-100', label: 'Driver 100%', groupId: 'NIGHT' });
     await postJson(api('/id-tokens'), { token: 'CARD-200', label: 'Driver two', status: 'blocked' });
     await postJson(api('/id-tokens'), { token: 'TAG_300', label: 'Spare', groupId: 'NIGHT' });

@@ -2,13 +2,17 @@ import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
 import { idTokenStatuses, idTokenTypes, type IdToken, type IdTokenStatus } from '../../domain/id-tokens.ts';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
+import { ParamsError } from '../../commands/params.ts';
 import { defineRoute } from '../openapi/define-route.ts';
 import { pagingQuery } from '../openapi/list-query.ts';
 import { enumParam, textParam } from '../openapi/query-params.ts';
+import { pageOf, resourceRef } from '../openapi/resource-schemas.ts';
 import { defineIdTokenImport } from './id-token-import.ts';
+import { unknownGroupMessage } from '../id-token-csv.ts';
 
 const tags = ['ID tokens'];
 const params = { token: { type: 'string' } };
+const one = (description: string) => ({ 200: { description, schema: resourceRef('IdToken') } });
 const statuses = idTokenStatuses;
 const fields = {
   type: { enum: idTokenTypes },
@@ -21,8 +25,12 @@ const fields = {
 type NewIdToken = Pick<IdToken, 'token' | 'type' | 'status'> & Partial<Pick<IdToken, 'expiresAt' | 'groupId' | 'label'>>;
 
 export function idTokenRoutes(services: Services): Hono {
-  const { idTokens } = services;
+  const { idTokens, idTokenGroups } = services;
   const app = new Hono();
+  /** A token's group must exist (a 400 on `groupId` otherwise); null leaves it without one. */
+  const checkGroup = (groupId: string | null | undefined) => {
+    if (groupId && !idTokenGroups.has(groupId)) throw new ParamsError([{ field: 'groupId', message: unknownGroupMessage(groupId) }]);
+  };
   const find = (token: string) => {
     const found = idTokens.get(token);
     if (!found) throw new NotFoundError(`no id token ${token}`);
@@ -37,6 +45,7 @@ export function idTokenRoutes(services: Services): Hono {
       summary: 'ID tokens, by token',
       tags,
       query: { status: enumParam(statuses), groupId: textParam('Only this group'), search: textParam('Part of the token or label'), ...pagingQuery() },
+      responses: { 200: { description: 'One page of ID tokens, and how many match in all', schema: pageOf('IdToken') } },
     },
     (c, { query }) => c.json(idTokens.list(query)),
   );
@@ -47,7 +56,7 @@ export function idTokenRoutes(services: Services): Hono {
       method: 'post',
       path: '/',
       summary: 'Create an ID token',
-      description: '409 if it exists.',
+      description: '409 if it exists; 400 if `groupId` names no ID-token group.',
       tags,
       body: {
         type: 'object',
@@ -55,10 +64,11 @@ export function idTokenRoutes(services: Services): Hono {
         required: ['token'],
         additionalProperties: false,
       },
-      responses: { 201: { description: 'The new ID token' } },
+      responses: { 201: { description: 'The new ID token', schema: resourceRef('IdToken') } },
     },
     async (c, { body }) => {
       if (idTokens.get(body.token)) throw new ConflictError(`id token ${body.token} already exists`);
+      checkGroup(body.groupId);
       const created = await idTokens.create({ ...body, expiresAt: body.expiresAt ?? null, groupId: body.groupId ?? null, label: body.label ?? null });
       return c.json(created, 201);
     },
@@ -66,12 +76,14 @@ export function idTokenRoutes(services: Services): Hono {
 
   defineIdTokenImport(app, services);
 
-  defineRoute(app, { method: 'get', path: '/:token', summary: 'One ID token', tags, params }, (c) => c.json(find(c.req.param('token')!)));
+  defineRoute(app, { method: 'get', path: '/:token', summary: 'One ID token', tags, params, responses: one('The ID token') }, (c) => c.json(find(c.req.param('token')!)));
 
   defineRoute<unknown, Partial<IdToken> & { status?: IdTokenStatus }>(
     app,
-    { method: 'patch', path: '/:token', summary: 'Change an ID token (block, unblock, expiry, group, label)', tags, params, body: { type: 'object', properties: fields, additionalProperties: false } },
+    { method: 'patch', path: '/:token', summary: 'Change an ID token (block, unblock, expiry, group, label)', description: '400 if `groupId` names no ID-token group.', tags, params, body: { type: 'object', properties: fields, additionalProperties: false }, responses: one('The ID token as changed') },
     async (c, { body }) => {
+      if (!idTokens.get(c.req.param('token')!)) throw new NotFoundError(`no id token ${c.req.param('token')}`);
+      checkGroup(body.groupId);
       const updated = await idTokens.update(c.req.param('token')!, body);
       if (!updated) throw new NotFoundError(`no id token ${c.req.param('token')}`);
       return c.json(updated);

@@ -11,10 +11,29 @@ import { requirePrincipal } from '../principal.ts';
 import { jsonBody } from '../query.ts';
 import { defineList, defineRoute } from '../openapi/define-route.ts';
 import { beforeIdParam, enumParam, limitParam, textParam, timeParam } from '../openapi/query-params.ts';
+import { resourceRef } from '../openapi/resource-schemas.ts';
 
 const tags = ['Stations'];
 
 const registrations = ['pending', 'accepted', 'rejected'] as const;
+const stationSchema = resourceRef('Station');
+const registered = {
+  allOf: [
+    stationSchema,
+    {
+      type: 'object',
+      required: ['credentials'],
+      properties: {
+        credentials: {
+          type: 'object',
+          description: 'How the station signs in (HTTP Basic); the password only when it was generated here',
+          required: ['username', 'securityProfile'],
+          properties: { username: { type: 'string' }, password: { type: 'string' }, securityProfile: { enum: [0, 1, 2, 3] } },
+        },
+      },
+    },
+  ],
+};
 
 export function stationRoutes(services: Services): Hono {
   const { stations, commands, link, messageLog, warnings, configuration, dataTransfers, remoteStarts, log } = services;
@@ -23,7 +42,7 @@ export function stationRoutes(services: Services): Hono {
 
   defineList<unknown, { registration?: Registration }>(
     app,
-    { path: '/', summary: 'Stations', tags, query: { registration: enumParam(registrations) }, sort: ['id', 'registration', 'ocppVersion', 'connected', 'lastSeen', 'vendor', 'model'] },
+    { path: '/', summary: 'Stations', tags, query: { registration: enumParam(registrations) }, sort: ['id', 'registration', 'ocppVersion', 'connected', 'lastSeen', 'vendor', 'model'], item: stationSchema },
     (_c, { query }) => stations.list(query.registration ? { registration: query.registration } : {}),
   );
 
@@ -42,7 +61,7 @@ export function stationRoutes(services: Services): Hono {
         required: ['id'],
         additionalProperties: false,
       },
-      responses: { 200: { description: 'The station existed already' }, 201: { description: 'Registered, with its credentials' } },
+      responses: { 200: { description: 'The station existed already', schema: stationSchema }, 201: { description: 'Registered, with its credentials', schema: registered } },
     },
     async (c, { body }) => {
       if (!isValidStationId(body.id)) {
@@ -59,7 +78,7 @@ export function stationRoutes(services: Services): Hono {
     },
   );
 
-  defineRoute(app, { method: 'get', path: '/:id', summary: 'One station', tags }, (c) => c.json(stations.require(c.req.param('id')!)));
+  defineRoute(app, { method: 'get', path: '/:id', summary: 'One station', tags, responses: { 200: { description: 'The station', schema: stationSchema } } }, (c) => c.json(stations.require(c.req.param('id')!)));
 
   defineRoute<unknown, { quirks?: Record<string, unknown> }>(
     app,
@@ -69,6 +88,7 @@ export function stationRoutes(services: Services): Hono {
       summary: 'Change a station’s quirks',
       tags,
       body: { type: 'object', properties: { quirks: { type: 'object', properties: { idTagSuffixSeparator: { type: 'string', minLength: 1, maxLength: 5 } } } }, additionalProperties: false },
+      responses: { 200: { description: 'The station as changed', schema: stationSchema } },
     },
     async (c, { body }) => {
       const id = c.req.param('id')!;

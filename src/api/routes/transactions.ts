@@ -4,6 +4,7 @@ import { NotFoundError } from '../../domain/errors.ts';
 import { defineRoute } from '../openapi/define-route.ts';
 import { pagingQuery } from '../openapi/list-query.ts';
 import { enumParam, textParam, timeParam } from '../openapi/query-params.ts';
+import { pageOf, resourceRef } from '../openapi/resource-schemas.ts';
 
 const tags = ['Transactions'];
 const id = { id: { type: 'integer' } };
@@ -27,6 +28,7 @@ export function transactionRoutes(services: Services): Hono {
         to: timeParam('Started before this time'),
         ...pagingQuery(),
       },
+      responses: { 200: { description: 'One page of charging sessions, and how many match in all', schema: pageOf('Transaction') } },
     },
     (c, { query }) => c.json(transactions.list(query)),
   );
@@ -37,7 +39,7 @@ export function transactionRoutes(services: Services): Hono {
     if (!tx) throw new NotFoundError(`no transaction ${raw}`);
     return tx;
   };
-  defineRoute(app, { method: 'get', path: '/:id', summary: 'One charging session', tags, params: id }, (c) => c.json(find(c.req.param('id')!)));
+  defineRoute(app, { method: 'get', path: '/:id', summary: 'One charging session', tags, params: id, responses: { 200: { description: 'The charging session', schema: resourceRef('Transaction') } } }, (c) => c.json(find(c.req.param('id')!)));
   defineRoute(app, { method: 'get', path: '/:id/meter-values', summary: 'Meter values of a charging session', tags, params: id }, (c) => c.json({ items: transactions.meterSeries(find(c.req.param('id')!).id) }));
   return app;
 }

@@ -12,6 +12,7 @@ describe('OCPP 1.6 transactions (strict ocpp-rpc station)', () => {
   const api = (path: string) => `${server.baseUrl}/api/v1${path}`;
   before(async () => {
     server = await startTestServer();
+    await postJson(api('/id-token-groups'), { id: 'FLEET-1' });
     await postJson(api('/id-tokens'), { token: 'CARD-OK', label: 'Driver A', groupId: 'FLEET-1' });
     await postJson(api('/id-tokens'), { token: 'CARD-BLOCKED', status: 'blocked' });
     await postJson(api('/id-tokens'), { token: 'CARD-OLD', expiresAt: '2020-01-01T00:00:00Z' });

@@ -19,6 +19,7 @@ for (const version of ['2.0.1', '2.1'] as const) {
     const api = (path: string) => `${server.baseUrl}/api/v1${path}`;
     before(async () => {
       server = await startTestServer();
+      await postJson(api('/id-token-groups'), { id: 'DEPOT' });
       await postJson(api('/id-tokens'), { token: 'RFID-201', groupId: 'DEPOT' });
     });
     after(() => server.stop());

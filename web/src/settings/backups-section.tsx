@@ -19,7 +19,7 @@ export function BackupsSection() {
       </header>
       <p class="panel__note">
         A backup is a complete copy of the database. Restore one with <code>ampyard restore FILE</code> while the appliance is stopped. Daily backups are made automatically (see
-        --backup-keep).
+        --backup-keep); of those made with "Back up now" the newest are kept (10 unless set with --manual-backup-keep).
       </p>
       {action.view}
       {backups.data?.items.length === 0 ? (

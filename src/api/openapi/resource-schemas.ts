@@ -1,0 +1,120 @@
+/**
+ * JSON schemas (OpenAPI 3.1 = JSON Schema 2020-12) of the resources integrators read most, as the handlers
+ * return them (src/domain/*.ts). They live in the document's `components.schemas`; routes refer to them with
+ * `resourceRef('Station')` and lists with `item: resourceRef('Station')`.
+ */
+import { connectorStatuses } from '../../domain/station.ts';
+import { idTokenStatuses } from '../../domain/id-tokens.ts';
+import type { JsonSchema } from './define-route.ts';
+
+const text = { type: 'string' };
+const nullableText = { type: ['string', 'null'] };
+const time = { type: 'string', format: 'date-time' };
+const nullableTime = { type: ['string', 'null'], format: 'date-time' };
+const nullableInteger = { type: ['integer', 'null'] };
+const nullableNumber = { type: ['number', 'null'] };
+
+/** An object whose every listed property is required (the handlers send nulls rather than leaving fields out). */
+const record = (description: string, properties: Record<string, JsonSchema>): JsonSchema => ({ type: 'object', description, required: Object.keys(properties), properties });
+
+const connector = record('A connector of an EVSE', {
+  connectorId: { type: 'integer' },
+  status: { enum: connectorStatuses },
+  errorCode: nullableText,
+  vendorErrorCode: nullableText,
+  info: nullableText,
+  statusAt: nullableTime,
+});
+
+const evse = record('An EVSE (OCPP 1.6: one per connector)', { evseId: { type: 'integer' }, connectors: { type: 'array', items: { $ref: '#/components/schemas/Connector' } } });
+
+const station = record('A charging station: registration, identity, connection and connector state', {
+  id: text,
+  quirks: { type: 'object', description: 'Per-station settings for brand quirks, e.g. `idTagSuffixSeparator`' },
+  registration: { enum: ['pending', 'accepted', 'rejected'] },
+  ocppVersion: { enum: ['1.6', '2.0.1', '2.1', null] },
+  vendor: nullableText,
+  model: nullableText,
+  serialNumber: nullableText,
+  firmwareVersion: nullableText,
+  iccid: nullableText,
+  imsi: nullableText,
+  meterType: nullableText,
+  meterSerialNumber: nullableText,
+  connected: { type: 'boolean' },
+  remoteAddress: nullableText,
+  connectedAt: nullableTime,
+  disconnectedAt: nullableTime,
+  lastSeen: nullableTime,
+  lastBootAt: nullableTime,
+  bootReason: nullableText,
+  status: { description: 'Station-wide status (OCPP 1.6 connector 0)', enum: [...connectorStatuses, null] },
+  errorCode: nullableText,
+  evses: { type: 'array', items: { $ref: '#/components/schemas/Evse' } },
+  createdAt: time,
+  updatedAt: time,
+});
+
+const transaction = record('A charging session; `id` is Ampyard’s (and the OCPP 1.6 transactionId)', {
+  id: { type: 'integer' },
+  stationId: text,
+  evseId: { type: 'integer' },
+  connectorId: { type: 'integer' },
+  stationTxId: { type: 'string', description: 'The station’s own id: 2.0.1’s transactionId; for 1.6 the decimal of `id`' },
+  idToken: nullableText,
+  idTokenType: nullableText,
+  groupId: nullableText,
+  authStatus: nullableText,
+  stopIdToken: nullableText,
+  reservationId: nullableInteger,
+  status: { enum: ['active', 'ended'] },
+  startedAt: time,
+  endedAt: nullableTime,
+  meterStartWh: nullableNumber,
+  meterStopWh: nullableNumber,
+  energyWh: nullableNumber,
+  lastMeterWh: nullableNumber,
+  lastPowerW: nullableNumber,
+  lastSampleAt: nullableTime,
+  stopReason: nullableText,
+  endedBy: { type: ['string', 'null'], description: '`station`, or `reconciled-boot` / `reconciled-status` / `superseded` when Ampyard closed it' },
+  chargingState: nullableText,
+  seqNo: nullableInteger,
+  offline: { type: 'boolean' },
+  createdAt: time,
+  updatedAt: time,
+});
+
+const idToken = record('An ID token (RFID card, key code, …)', {
+  token: text,
+  type: { type: 'string', description: 'OCPP 2.x IdTokenEnumType, e.g. ISO14443' },
+  status: { enum: idTokenStatuses },
+  expiresAt: nullableTime,
+  groupId: { type: ['string', 'null'], description: 'The id of its ID-token group' },
+  label: nullableText,
+  source: { enum: ['operator', 'free-vend'] },
+  lastUsedAt: nullableTime,
+  createdAt: time,
+  updatedAt: time,
+});
+
+const idTokenGroup = record('An ID-token group; its id is what stations get as groupIdToken (1.6 parentIdTag)', {
+  id: text,
+  label: nullableText,
+  members: { type: 'integer', minimum: 0, description: 'How many ID tokens are in it' },
+  createdAt: time,
+  updatedAt: time,
+});
+
+export const resourceSchemas = { Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup };
+
+export type ResourceName = keyof typeof resourceSchemas;
+
+export const resourceRef = (name: ResourceName): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+
+/** `{ items, total }` of one resource (a page of a list). */
+export const pageOf = (name: ResourceName): JsonSchema => ({
+  type: 'object',
+  required: ['items', 'total'],
+  properties: { items: { type: 'array', items: resourceRef(name) }, total: { type: 'integer', minimum: 0 } },
+});

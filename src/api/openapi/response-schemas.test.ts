@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import { eventually, postJson } from '../../testing/raw-client.ts';
+import { startTestServer, type TestServer } from '../../testing/server.ts';
+import { strictStation, type StrictClient } from '../../testing/strict-station.ts';
+
+type Schema = Record<string, any>;
+type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
+
+const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup'];
+
+describe('the OpenAPI document’s response schemas', () => {
+  let server: TestServer;
+  let document: Document;
+  let station: StrictClient;
+  let ajv: Ajv2020;
+  before(async () => {
+    server = await startTestServer();
+    document = (await (await fetch(`${server.baseUrl}/api/v1/openapi.json`)).json()) as Document;
+    ajv = addFormats(new Ajv2020({ allErrors: true, strict: false }));
+  });
+  after(async () => {
+    await station?.close({ force: true });
+    await server.stop();
+  });
+
+  const documented = (path: string, method: string, status: number): Schema => {
+    const schema = document.paths[path]?.[method]?.responses[status]?.content?.['application/json']?.schema;
+    assert.ok(schema && Object.keys(schema).length > 0, `${method} ${path} ${status} has a response schema`);
+    return schema;
+  };
+
+  /**
+   * Validates against the documented schema, by default with the resources closed (additionalProperties: false)
+   * so an undocumented field fails too (not for a schema that extends one with `allOf`).
+   */
+  const assertMatches = (path: string, method: string, status: number, body: unknown, closed = true) => {
+    const schemas = structuredClone(document.components.schemas);
+    if (closed) for (const name of resources) schemas[name] = { ...schemas[name], additionalProperties: false };
+    const validate = ajv.compile({ ...documented(path, method, status), components: { schemas } });
+    assert.ok(validate(body), `${method} ${path} ${status}: ${JSON.stringify(validate.errors?.slice(0, 5))}\n${JSON.stringify(body).slice(0, 1500)}`);
+  };
+
+  it('has a schema per main resource, used by the routes that return it', () => {
+    for (const name of resources) assert.equal(document.components.schemas[name]?.['type'], 'object', name);
+    const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+    const page = (name: string) => documented(`/api/v1/${name}`, 'get', 200)['properties'].items.items;
+    assert.deepEqual(page('stations'), ref('Station'));
+    assert.deepEqual(page('transactions'), ref('Transaction'));
+    assert.deepEqual(page('id-tokens'), ref('IdToken'));
+    assert.deepEqual(page('id-token-groups'), ref('IdTokenGroup'));
+    assert.deepEqual(documented('/api/v1/stations/{id}', 'get', 200), ref('Station'));
+    assert.deepEqual(documented('/api/v1/transactions/{id}', 'get', 200), ref('Transaction'));
+    assert.deepEqual(documented('/api/v1/id-tokens/{token}', 'get', 200), ref('IdToken'));
+    assert.deepEqual(documented('/api/v1/id-tokens', 'post', 201), ref('IdToken'));
+    assert.deepEqual(documented('/api/v1/id-token-groups/{id}', 'get', 200), ref('IdTokenGroup'));
+  });
+
+  it('describes what the running server really answers', async () => {
+    const base = server.baseUrl;
+    const group = await postJson(`${base}/api/v1/id-token-groups`, { id: 'FLEET', label: 'Fleet' });
+    assert.equal(group.status, 201);
+    assertMatches('/api/v1/id-token-groups', 'post', 201, group.body);
+    const token = await postJson(`${base}/api/v1/id-tokens`, { token: 'SCHEMA-1', groupId: 'FLEET', label: 'Card', expiresAt: '2099-01-01T00:00:00Z' });
+    assert.equal(token.status, 201);
+    assertMatches('/api/v1/id-tokens', 'post', 201, token.body);
+    const registered = await postJson(`${base}/api/v1/stations`, { id: 'CP-NEW' });
+    assert.equal(registered.status, 201);
+    assertMatches('/api/v1/stations', 'post', 201, registered.body, false);
+    assert.equal(typeof registered.body.credentials.password, 'string');
+
+    station = await strictStation(server, 'CP-SCHEMA', '1.6');
+    await station.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Preparing' });
+    const started: any = await station.call('StartTransaction', { connectorId: 1, idTag: 'SCHEMA-1', meterStart: 1000, timestamp: new Date().toISOString() });
+    await station.call('MeterValues', { connectorId: 1, transactionId: started.transactionId, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: '1500', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }] });
+
+    const get = async (path: string) => {
+      const res = await server.api(path);
+      assert.equal(res.status, 200, path);
+      return res.json();
+    };
+    await eventually(async () => ((await get('/transactions')) as any).total === 1, 5000, 'the transaction is listed');
+    assertMatches('/api/v1/stations', 'get', 200, await get('/stations'));
+    const one = (await get('/stations/CP-SCHEMA')) as any;
+    assert.equal(one.evses[0].connectors[0].status, 'preparing', 'connectors are checked too');
+    assertMatches('/api/v1/stations/{id}', 'get', 200, one);
+    assertMatches('/api/v1/transactions', 'get', 200, await get('/transactions'));
+    assertMatches('/api/v1/transactions/{id}', 'get', 200, await get(`/transactions/${started.transactionId}`));
+    assertMatches('/api/v1/id-tokens', 'get', 200, await get('/id-tokens'));
+    assertMatches('/api/v1/id-tokens/{token}', 'get', 200, await get('/id-tokens/SCHEMA-1'));
+    assertMatches('/api/v1/id-token-groups', 'get', 200, await get('/id-token-groups'));
+    assertMatches('/api/v1/id-token-groups/{id}', 'get', 200, await get('/id-token-groups/FLEET'));
+
+    await station.call('StopTransaction', { transactionId: started.transactionId, idTag: 'SCHEMA-1', meterStop: 2000, timestamp: new Date().toISOString(), reason: 'Local' });
+    const ended = (await get(`/transactions/${started.transactionId}`)) as any;
+    assert.equal(ended.status, 'ended');
+    assertMatches('/api/v1/transactions/{id}', 'get', 200, ended);
+    // A document that said nothing would pass everything: a wrong body must fail.
+    assert.throws(() => assertMatches('/api/v1/transactions/{id}', 'get', 200, { ...ended, status: 'paused' }));
+    assert.throws(() => assertMatches('/api/v1/id-tokens/{token}', 'get', 200, { ...(token.body as object), extra: 1 }));
+  });
+});
