@@ -52,6 +52,7 @@ export function allocate(site: SiteModel, state: SiteState): AllocationResult {
     : planDeadlines(live, {
       tree, state, settings, timeZone: site.timeZone, capacityNow: slack.slice(), limitNowA: caps.limitA, maxPowerNowW: caps.maxPowerW, subtreeLoadA: caps.subtreeLoadA,
       ...(cached?.mode && now - cached.at < 10 * settings.replanS * 1000 ? { lastMode: cached.mode } : {}),
+      ...(cached ? { lastLate: new Set(Object.keys(cached.sessions).filter((id) => cached.sessions[id]!.shortfallKwh > 0)) } : {}),
     }, expected);
   const mode = reuse ? cached.mode : (plans as Plans).mode;
   const planMemory: PlanMemory = reuse

@@ -4,6 +4,7 @@ import type { Demand } from './demand.ts';
 import type { BalancerSettings, PriceSlot, SiteState } from './types.ts';
 
 const FINE_HOURS = 4;
+const kwhPerAsOf = (d: Demand) => d.outWPerA / 3.6e6;
 /** An even plan runs this much faster than the bare average, to finish a little early. */
 const EVEN_SPARE = 1.15;
 /** A plan that waits for cheaper hours plans this much more energy than needed, to finish a little early. */
@@ -18,6 +19,8 @@ const LATE_SHARES = [0.5, 0.25];
 /** Shares of their maximum the cars that cannot make it are tried at now, and of `futureReserve` the later
  * capacity is held back by: the first with which the others still make it is served. */
 const HOPELESS_SHARES: ReadonlyArray<readonly [number, number]> = [[1, 1], [0.5, 1], [0.25, 1], [1, 0.5], [0.5, 0.5], [0.25, 0.5]];
+/** What serving the cars that cannot make it may cost the cars late anyway (rounding). */
+const SHORTFALL_EPS_KWH = 0.01;
 
 export interface Plan {
   /** Average per-phase current the plan puts in the current slot (what the deadline needs now). */
@@ -40,6 +43,8 @@ export type PlanMode = 'cheap' | 'even' | 'asap';
 export interface PlanInput {
   /** How the previous plan was made, when recent. */
   lastMode?: PlanMode;
+  /** Sessions the previous plan could not get to their deadline. */
+  lastLate?: ReadonlySet<string>;
   tree: CircuitTree;
   state: SiteState;
   settings: BalancerSettings;
@@ -105,6 +110,29 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
     }
   });
 
+  // A draw reserved whatever the car is told (it ignores its limit, or is over it) ends when the car is full or
+  // leaves: from then on its reservation is free for the others (else a car that ignores its limit for its first
+  // hour has the plan count on a smaller site until the last departure, and gives cars up that can make it).
+  for (const d of demands) {
+    if (d.fixedA === null || d.fixedA <= 0) continue;
+    const drawA = d.session.measuredA ? Math.min(d.fixedA, Math.max(...d.evsePhases.map((i) => d.session.measuredA![i]!))) : d.fixedA;
+    const fullAt = d.needKwh === null ? Infinity : d.needKwh <= 1e-6 ? now : drawA > 0 ? now + (d.needKwh / (drawA * kwhPerAsOf(d))) * 1000 : Infinity;
+    const endsAt = Math.min(fullAt, d.departureAt ?? Infinity);
+    if (endsAt >= end) continue;
+    for (let s = 1; s < slots; s++) {
+      const from = Math.max(starts[s]!, endsAt);
+      const to = slotEnd(s);
+      if (to <= from) continue;
+      const freed = (d.fixedA * (to - from)) / (to - starts[s]!);
+      for (let j = 0; j < d.constraints.length; j++) {
+        const k = d.constraints[j]!;
+        // (A power limit that starts later is counted from the limit alone, without this reservation.)
+        if (k % 4 === POWER && !Number.isFinite(input.maxPowerNowW[(k - POWER) / 4]!)) continue;
+        capacity[s * K + k]! += freed * d.coefs[j]!;
+      }
+    }
+  }
+
   const price = starts.map((t) => priceAt(state.prices, t));
   const byTime = starts.map((_, s) => s);
   const byPrice = [...byTime].sort((a, b) => price[a]! - price[b]! || b - a);
@@ -157,6 +185,21 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
         capacity.set(trial);
       }
     }
+    if (placed.rejected > 0 && input.lastLate?.size) {
+      // Which cars are given up on should not change from one plan to the next for a few kWh more or less: each
+      // switch wastes the time the car given up on got (it left its turn late), and a few of them make two cars
+      // late instead of one. The cars late in the last plan are placed after the others, and this plan is kept when
+      // it leaves no more cars late.
+      const keep = candidates.filter((d) => !input.lastLate!.has(d.session.sessionId));
+      if (keep.length < candidates.length) {
+        const trial = beforeAsap.slice();
+        const stable = placeAll([...keep, ...candidates.filter((d) => input.lastLate!.has(d.session.sessionId))], byTime, trial, slot, kwhPerAs, 1, false, keep.length);
+        if (stable.rejected <= placed.rejected) {
+          placed = stable;
+          capacity.set(trial);
+        }
+      }
+    }
     mode = 'asap';
     // The late cars may only use what leaves every other deadline in place on part of the later capacity.
     for (let k = K; k < beforeAsap.length; k++) beforeAsap[k] = beforeAsap[k]! * (1 - settings.futureReserve);
@@ -172,7 +215,10 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
     // before they leave is lost; the others can still take theirs later).
     let atOnce: Placement[] = [];
     let others = new Map<Demand, Placement>();
-    // The cars that would not make it anyway (on that capacity) do not count against serving the late ones.
+    // The cars that would not make it anyway (on that capacity) do not count against serving the late ones, as long
+    // as they do not miss more for it: placed after the others, as far as they get, they must lack no more energy
+    // than with the late ones at nothing now. (What they miss is not settled: a car late by a little often makes
+    // it once others finish; a car that cannot make it at all must not take what would get it there.)
     const fitting = (share: number, reserve: number, excused?: Set<Demand>) => {
       const trial = full.slice();
       for (let k = K; k < trial.length; k++) trial[k] = trial[k]! * (1 - settings.futureReserve * reserve);
@@ -185,14 +231,23 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
         else if (excused && !excused.has(d)) return null;
         else missing.push(d);
       }
-      return missing;
+      let shortKwh = 0;
+      for (const d of missing) shortKwh += place(d, byTime, trial, slot, kwhPerAs(d), false)!.shortfallKwh;
+      return { missing, shortKwh };
     };
-    const excused = new Set(fitting(0, 1));
+    const first = fitting(0, 1)!;
+    const excused = new Set(first.missing);
+    const without = new Map<number, number>([[1, first.shortKwh]]);
+    for (const [, reserve] of HOPELESS_SHARES) if (!without.has(reserve)) without.set(reserve, fitting(0, reserve, excused)?.shortKwh ?? Infinity);
+    const fits = (share: number, reserve: number) => {
+      const r = fitting(share, reserve, excused);
+      return r !== null && r.shortKwh <= without.get(reserve)! + SHORTFALL_EPS_KWH;
+    };
     // The last try asks the least: when even that makes another car late, none does.
     const [leastShare, leastReserve] = HOPELESS_SHARES[HOPELESS_SHARES.length - 1]!;
     let served = false;
-    for (const [share, reserve] of fitting(leastShare, leastReserve, excused) ? HOPELESS_SHARES : []) {
-      if (fitting(share, reserve, excused)) {
+    for (const [share, reserve] of fits(leastShare, leastReserve) ? HOPELESS_SHARES : []) {
+      if (fits(share, reserve)) {
         served = true;
         break;
       }
@@ -270,15 +325,16 @@ interface Slots {
  * Places each car's need in `order` of slots, in the given order of cars; a car whose need does not fit gives
  * its capacity back (so it cannot make others late too) and, once every car that fits is placed, gets what is
  * left as soon as possible (it is at risk either way). With `everyOne`, null as soon as one car does not fit.
+ * Cars from index `swapsBefore` on only take what is left (none of the others is dropped for them).
  */
 interface PlacedAll {
   byDemand: Map<Demand, Placement>;
   rejected: number;
 }
 
-function placeAll(cars: Demand[], order: number[], capacity: Float64Array, slots: Slots, kwhPerAs: (d: Demand) => number, spare?: number): PlacedAll;
+function placeAll(cars: Demand[], order: number[], capacity: Float64Array, slots: Slots, kwhPerAs: (d: Demand) => number, spare?: number, everyOne?: false, swapsBefore?: number): PlacedAll;
 function placeAll(cars: Demand[], order: number[], capacity: Float64Array, slots: Slots, kwhPerAs: (d: Demand) => number, spare: number, everyOne: true): PlacedAll | null;
-function placeAll(cars: Demand[], order: number[], capacity: Float64Array, slots: Slots, kwhPerAs: (d: Demand) => number, spare = 1, everyOne = false): PlacedAll | null {
+function placeAll(cars: Demand[], order: number[], capacity: Float64Array, slots: Slots, kwhPerAs: (d: Demand) => number, spare = 1, everyOne = false, swapsBefore = Infinity): PlacedAll | null {
   const byDemand = new Map<Demand, Placement>();
   const late: Demand[] = [];
   // Placed cars, biggest need first, for the swap below.
@@ -293,7 +349,8 @@ function placeAll(cars: Demand[], order: number[], capacity: Float64Array, slots
     }
     biggestFirst.splice(lo, 0, d);
   };
-  for (const d of cars) {
+  for (let i = 0; i < cars.length; i++) {
+    const d = cars[i]!;
     const p = place(d, order, capacity, slots, kwhPerAs(d), true, Infinity, d.needKwh! * spare);
     if (p) {
       byDemand.set(d, p);
@@ -301,6 +358,10 @@ function placeAll(cars: Demand[], order: number[], capacity: Float64Array, slots
       continue;
     }
     if (everyOne) return null;
+    if (i >= swapsBefore) {
+      late.push(d);
+      continue;
+    }
     // As Moore-Hodgson does for one machine: if dropping the biggest need placed so far lets this car make it,
     // two smaller needs are met instead of one big one.
     const root = d.constraints[d.constraints.length - 1];

@@ -539,6 +539,8 @@ export class BalancerDriver {
 
   private sessionEnded(transactionId: number, stationId: string, evseId: number): void {
     this.readingCache.delete(transactionId);
+    // An increase still waiting for reductions to be followed must not go out to a transaction that has ended.
+    this.pendingIncreases = this.pendingIncreases.filter((s) => s.sessionId !== String(transactionId));
     const cmd = this.commands.get(String(transactionId));
     this.commands.delete(String(transactionId));
     const station = this.deps.site.station(stationId);
