@@ -55,9 +55,13 @@ export function allocate(site: SiteModel, state: SiteState): AllocationResult {
       ...(cached ? { lastLate: new Set(Object.keys(cached.sessions).filter((id) => cached.sessions[id]!.shortfallKwh > 0)) } : {}),
     }, expected);
   const mode = reuse ? cached.mode : (plans as Plans).mode;
-  const planMemory: PlanMemory = reuse
-    ? cached
-    : { at: now, key: planKey, ...(mode ? { mode } : {}), sessions: Object.fromEntries([...plans].map(([d, p]) => [d.session.sessionId, p])) };
+  let planMemory: PlanMemory;
+  if (reuse) planMemory = cached;
+  else {
+    const sessions: PlanMemory['sessions'] = {};
+    for (const [d, p] of plans) sessions[d.session.sessionId] = p;
+    planMemory = { at: now, key: planKey, ...(mode ? { mode } : {}), sessions };
+  }
   const wishes = live.filter((d) => d.fixedA === null).map((d) => wishOf(d, plans.get(d), state, mode, settings));
   const ranked = rank(wishes, now, settings.rotationPeriodS);
   const circuitIds = tree.circuits.map((c) => c.id);

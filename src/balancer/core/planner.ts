@@ -140,8 +140,7 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
   const kwhPerAs = (d: Demand) => d.outWPerA / 3.6e6;
   const laxity = new Map(candidates.map((d) => [d, (d.departureAt! - now) / 1000 - d.needKwh! / (d.planMaxA * kwhPerAs(d))]));
   // Earliest departure first; a car charging now keeps its place until another leaves a rotation period earlier.
-  const rank = new Map(candidates.map((d) => [d, d.departureAt! - ((d.memory.lastA ?? 0) > 0 ? settings.rotationPeriodS * 1000 : 0)]));
-  candidates.sort((a, b) => b.priority - a.priority || rank.get(a)! - rank.get(b)!);
+  candidates = sortedBy(candidates, (d) => d.departureAt! - ((d.memory.lastA ?? 0) > 0 ? settings.rotationPeriodS * 1000 : 0));
 
   const slot = { starts, ends: starts.map((_, s) => slotEnd(s)), K, arrival };
   // With prices, plan each need as late as it may be in the cheapest hours first; without, spread it evenly over
@@ -158,13 +157,22 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
     candidates = candidates.filter((d) => !out.has(d));
   }
   const full = hopeless.length ? capacity.slice() : capacity; // (only read with hopeless cars)
-  const reserved = capacity.slice();
-  for (let k = K; k < reserved.length; k++) reserved[k] = reserved[k]! * (1 - settings.futureReserve);
+  // Trials that are thrown away (or copied back) work in one scratch copy, not a new one each (a copy is slots × K).
+  const scratch = new Float64Array(capacity.length);
+  const copyOf = (from: Float64Array) => {
+    scratch.set(from);
+    return scratch;
+  };
   // A recent plan that could not wait for cheap hours saves trying that again for a while.
-  let placed = state.prices && input.lastMode !== 'even' && input.lastMode !== 'asap' ? placeAll(candidates, byPrice, reserved, slot, kwhPerAs, LAZY_SPARE) : null;
+  let placed: PlacedAll | null = null;
+  if (state.prices && input.lastMode !== 'even' && input.lastMode !== 'asap') {
+    const reserved = copyOf(capacity);
+    for (let k = K; k < reserved.length; k++) reserved[k] = reserved[k]! * (1 - settings.futureReserve);
+    placed = placeAll(candidates, byPrice, reserved, slot, kwhPerAs, LAZY_SPARE);
+  }
   let mode: PlanMode = 'cheap';
   if (!placed || placed.rejected > 0) {
-    placed = placeEvenly(candidates, capacity.slice(), slot, kwhPerAs, now);
+    placed = placeEvenly(candidates, copyOf(capacity), slot, kwhPerAs, now);
     mode = 'even';
   }
   if (placed.rejected > 0) {
@@ -176,9 +184,8 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
       // Only a plan that fits every deadline replaces it (its swaps are for earliest departure first), so the
       // plan does not flip between the two on second-level changes; a car charging now keeps its place until
       // another's laxity is a rotation period lower, as in the order of service.
-      const keyOf = (d: Demand) => laxity.get(d)! - ((d.memory.lastA ?? 0) > 0 ? settings.rotationPeriodS : 0);
-      const leastLaxityFirst = [...candidates].sort((a, b) => b.priority - a.priority || keyOf(a) - keyOf(b));
-      const trial = beforeAsap.slice();
+      const leastLaxityFirst = sortedBy(candidates, (d) => laxity.get(d)! - ((d.memory.lastA ?? 0) > 0 ? settings.rotationPeriodS : 0));
+      const trial = copyOf(beforeAsap);
       const other = placeAll(leastLaxityFirst, byTime, trial, slot, kwhPerAs, 1, true);
       if (other) {
         placed = other;
@@ -192,7 +199,7 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
       // it leaves no more cars late.
       const keep = candidates.filter((d) => !input.lastLate!.has(d.session.sessionId));
       if (keep.length < candidates.length) {
-        const trial = beforeAsap.slice();
+        const trial = copyOf(beforeAsap);
         const stable = placeAll([...keep, ...candidates.filter((d) => input.lastLate!.has(d.session.sessionId))], byTime, trial, slot, kwhPerAs, 1, false, keep.length);
         if (stable.rejected <= placed.rejected) {
           placed = stable;
@@ -203,7 +210,7 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
     mode = 'asap';
     // The late cars may only use what leaves every other deadline in place on part of the later capacity.
     for (let k = K; k < beforeAsap.length; k++) beforeAsap[k] = beforeAsap[k]! * (1 - settings.futureReserve);
-    if (placed.rejected > 0) placed = serveLateNow(candidates, placed, beforeAsap, byTime, slot, kwhPerAs) ?? placed;
+    if (placed.rejected > 0) placed = serveLateNow(candidates, placed, beforeAsap, byTime, slot, kwhPerAs, scratch) ?? placed;
   }
   plans.mode = mode;
   let lateServed = placed.rejected > 0;
@@ -220,28 +227,37 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
     // than with the late ones at nothing now. (What they miss is not settled: a car late by a little often makes
     // it once others finish; a car that cannot make it at all must not take what would get it there.)
     const fitting = (share: number, reserve: number, excused?: Set<Demand>) => {
-      const trial = full.slice();
+      const trial = copyOf(full);
       for (let k = K; k < trial.length; k++) trial[k] = trial[k]! * (1 - settings.futureReserve * reserve);
-      atOnce = hopeless.map((d) => place(d, [0], trial, slot, kwhPerAs(d), false, share * Math.min(d.capA, d.planMaxA))!);
+      atOnce = hopeless.map((d) => place(d, [0], trial, slot, kwhPerAs(d), false, share * Math.min(d.capA, d.planMaxA), undefined, undefined, false)!);
       others = new Map<Demand, Placement>();
       const missing: Demand[] = [];
       for (const d of candidates) {
-        const p = place(d, byTime, trial, slot, kwhPerAs(d), true);
+        const p = place(d, byTime, trial, slot, kwhPerAs(d), true, undefined, undefined, undefined, false);
         if (p) others.set(d, p);
         else if (excused && !excused.has(d)) return null;
         else missing.push(d);
       }
       let shortKwh = 0;
-      for (const d of missing) shortKwh += place(d, byTime, trial, slot, kwhPerAs(d), false)!.shortfallKwh;
+      for (const d of missing) shortKwh += place(d, byTime, trial, slot, kwhPerAs(d), false, undefined, undefined, undefined, false)!.shortfallKwh;
       return { missing, shortKwh };
     };
     const first = fitting(0, 1)!;
     const excused = new Set(first.missing);
     const without = new Map<number, number>([[1, first.shortKwh]]);
-    for (const [, reserve] of HOPELESS_SHARES) if (!without.has(reserve)) without.set(reserve, fitting(0, reserve, excused)?.shortKwh ?? Infinity);
     const fits = (share: number, reserve: number) => {
       const r = fitting(share, reserve, excused);
-      return r !== null && r.shortKwh <= without.get(reserve)! + SHORTFALL_EPS_KWH;
+      if (r === null) return false;
+      let bar = without.get(reserve);
+      if (bar === undefined) {
+        // What they miss without the late cars, on this reserve: made only when needed (the try keeps its
+        // placements, which serve the late cars when it fits).
+        const tried = { atOnce, others };
+        bar = fitting(0, reserve, excused)?.shortKwh ?? Infinity;
+        without.set(reserve, bar);
+        ({ atOnce, others } = tried);
+      }
+      return r.shortKwh <= bar + SHORTFALL_EPS_KWH;
     };
     // The last try asks the least: when even that makes another car late, none does.
     const [leastShare, leastReserve] = HOPELESS_SHARES[HOPELESS_SHARES.length - 1]!;
@@ -271,29 +287,55 @@ export function planDeadlines(demands: Demand[], input: PlanInput, expected: Arr
     }
   }
 
+  // The cheapest price in the first m slots (the earliest of those within epsilon) and where it starts, for every m:
+  // a car looks at the slots that start before it leaves.
+  const cheapestIn: number[] = [Infinity];
+  const cheapestFromIn: Array<number | null> = [null];
+  for (let s = 0, cheapest = Infinity, cheapestFrom: number | null = null; s < slots; s++) {
+    if (price[s]! < cheapest - settings.priceEpsilon) {
+      cheapest = price[s]!;
+      cheapestFrom = starts[s]!;
+    }
+    cheapestIn.push(cheapest);
+    cheapestFromIn.push(cheapestFrom);
+  }
   for (const d of present) {
     const p = placed.byDemand.get(d)!;
-    let cheapest = Infinity;
-    let cheapestFrom: number | null = null;
-    for (const s of byTime) {
-      if (starts[s]! >= d.departureAt!) break;
-      if (price[s]! < cheapest - settings.priceEpsilon) {
-        cheapest = price[s]!;
-        cheapestFrom = starts[s]!;
-      }
+    let before = 0;
+    for (let hi = slots; before < hi;) {
+      const mid = (before + hi) >> 1;
+      if (starts[mid]! < d.departureAt!) before = mid + 1;
+      else hi = mid;
     }
+    const cheapest = cheapestIn[before]!;
     const cheapestNow = price[0]! <= cheapest + settings.priceEpsilon;
-    plans.set(d, {
+    const plan: Plan = {
       nowA: p.nowA,
       shortfallKwh: p.shortfallKwh,
       projectedReadyAt: p.shortfallKwh > 0 || p.ready === -Infinity ? null : Math.ceil(p.ready),
       cheapestNow,
-      cheaperFrom: cheapestNow ? null : cheapestFrom,
+      cheaperFrom: cheapestNow ? null : cheapestFromIn[before]!,
       laxityS: laxity.get(d)!,
-      ...(lateServed && p.shortfallKwh <= 0 ? { minNowA: Math.min(p.nowA, evenRate(d, now, kwhPerAs(d)) * ON_TIME_FLOOR) } : {}),
-    });
+    };
+    if (lateServed && p.shortfallKwh <= 0) plan.minNowA = Math.min(p.nowA, evenRate(d, now, kwhPerAs(d)) * ON_TIME_FLOOR);
+    plans.set(d, plan);
   }
   return plans;
+}
+
+/** A sorted copy: highest priority first, then lowest key (each key computed once, not in every comparison). */
+function sortedBy(cars: Demand[], keyOf: (d: Demand) => number): Demand[] {
+  const priority = new Float64Array(cars.length);
+  const key = new Float64Array(cars.length);
+  const order: number[] = [];
+  cars.forEach((d, i) => {
+    priority[i] = d.priority;
+    key[i] = keyOf(d);
+    order.push(i);
+  });
+  // (A stable sort, as the sort of the cars themselves was.)
+  order.sort((a, b) => priority[b]! - priority[a]! || key[a]! - key[b]!);
+  return order.map((i) => cars[i]!);
 }
 
 interface Placement {
@@ -399,12 +441,13 @@ function evenRate(d: Demand, now: number, kwhPerAs: number): number {
  * as soon as possible, in what is left. Null when that would make another car late (the late cars then get what
  * the others leave).
  */
-function serveLateNow(cars: Demand[], placed: { byDemand: Map<Demand, Placement>; rejected: number }, capacity: Float64Array, byTime: number[], slots: Slots, kwhPerAs: (d: Demand) => number) {
+function serveLateNow(cars: Demand[], placed: { byDemand: Map<Demand, Placement>; rejected: number }, capacity: Float64Array, byTime: number[], slots: Slots, kwhPerAs: (d: Demand) => number, scratch: Float64Array) {
   const late = cars.filter((d) => placed.byDemand.get(d)!.shortfallKwh > 0).sort((a, b) => a.departureAt! - b.departureAt!);
   const onTime = cars.filter((d) => placed.byDemand.get(d)!.shortfallKwh <= 0);
   const tryServing = (served: Demand[], share = 1) => {
-    const left = capacity.slice();
-    const now = served.map((d) => place(d, [0], left, slots, kwhPerAs(d), false, share * Math.min(d.capA, d.planMaxA))!);
+    const left = scratch;
+    left.set(capacity);
+    const now = served.map((d) => place(d, [0], left, slots, kwhPerAs(d), false, share * Math.min(d.capA, d.planMaxA), undefined, undefined, false)!);
     const byDemand = new Map<Demand, Placement>();
     for (const d of onTime) {
       const p = place(d, byTime, left, slots, kwhPerAs(d), true);
@@ -433,7 +476,8 @@ function serveLateNow(cars: Demand[], placed: { byDemand: Map<Demand, Placement>
   return { byDemand: best, rejected: late.length };
 }
 
-/** Each car first at an even rate over the time it has left (with a little to spare), then the rest as soon as possible. */
+/** Each car first at an even rate over the time it has left (with a little to spare), then the rest as soon as possible.
+ * Stops at the first car that is late even so (the even plan is then dropped: only `rejected` > 0 counts). */
 function placeEvenly(cars: Demand[], capacity: Float64Array, slots: Slots, kwhPerAs: (d: Demand) => number, now: number) {
   const byTime = slots.starts.map((_, s) => s);
   const byDemand = new Map<Demand, Placement>();
@@ -448,7 +492,11 @@ function placeEvenly(cars: Demand[], capacity: Float64Array, slots: Slots, kwhPe
     if (first.shortfallKwh <= 0) continue;
     const rest = place(d, byTime, capacity, slots, kwhPerAs(d), false, Infinity, first.shortfallKwh, takenBySlot(first, slots.starts.length))!;
     byDemand.set(d, { nowA: first.nowA + rest.nowA, shortfallKwh: rest.shortfallKwh, ready: Math.max(first.ready, rest.ready), taken: first.taken.concat(rest.taken) });
-    if (rest.shortfallKwh > 0) rejected++;
+    if (rest.shortfallKwh > 0) {
+      // A late car drops the even plan: the rest is not needed.
+      rejected++;
+      break;
+    }
   }
   return { byDemand, rejected };
 }
@@ -460,8 +508,9 @@ function takenBySlot(p: Placement, slots: number): Float64Array {
   return out;
 }
 
-/** `already`: what the car has been given in each slot before (its maximum holds over both). */
-function place(d: Demand, order: number[], capacity: Float64Array, { starts, ends, K, arrival }: Slots, rate: number, allOrNothing: boolean, capAmps = Infinity, needKwh = d.needKwh!, already?: Float64Array): Placement | null {
+/** `already`: what the car has been given in each slot before (its maximum holds over both). Without `record`, the
+ * placement leaves out what it took in each slot (for trials that only look at the result). */
+function place(d: Demand, order: number[], capacity: Float64Array, { starts, ends, K, arrival }: Slots, rate: number, allOrNothing: boolean, capAmps = Infinity, needKwh = d.needKwh!, already?: Float64Array, record = true): Placement | null {
   const arriveAt = arrival.size ? (arrival.get(d) ?? -Infinity) : -Infinity;
   const departureAt = d.departureAt!;
   const constraints = d.constraints;
@@ -471,10 +520,19 @@ function place(d: Demand, order: number[], capacity: Float64Array, { starts, end
   const inTimeOrder = order.length < 2 || order[0]! < order[1]!;
   let nowA = 0;
   let ready = -Infinity;
-  const taken: number[] = [];
+  // What it takes goes to a scratch buffer first (a car that does not fit then allocates nothing).
+  if (takenScratch.length < 2 * order.length) takenScratch = new Float64Array(2 * order.length);
+  const buf = takenScratch;
+  let t = 0;
+  const planMaxA = d.planMaxA;
+  const topNow = Math.min(d.capA, planMaxA);
+  // The root constraint is checked first (the minimum does not depend on the order): a full site ends it at once.
+  const root = constraints[n - 1]!;
+  const rootCoef = coefs[n - 1]!;
   for (let i = 0; i < order.length && remaining > 1e-9; i++) {
     const s = order[i]!;
-    const from = starts[s]! > arriveAt ? starts[s]! : arriveAt;
+    const start = starts[s]!;
+    const from = start > arriveAt ? start : arriveAt;
     if (from >= departureAt) {
       if (inTimeOrder) break;
       continue;
@@ -482,27 +540,46 @@ function place(d: Demand, order: number[], capacity: Float64Array, { starts, end
     const end = ends[s]!;
     const seconds = ((end < departureAt ? end : departureAt) - from) / 1000;
     if (seconds <= 0) continue;
-    const top = s === 0 ? Math.min(d.capA, d.planMaxA) : d.planMaxA;
-    let amps = remaining / (rate * seconds);
-    if (amps > top - (already ? already[s]! : 0)) amps = top - (already ? already[s]! : 0);
-    if (amps > capAmps) amps = capAmps;
     const base = s * K;
-    for (let j = 0; j < n && amps > 1e-9; j++) {
+    const rootRoom = capacity[base + root]! / rootCoef;
+    if (rootRoom <= 1e-9) continue;
+    const top = s === 0 ? topNow : planMaxA;
+    const headroom = already ? top - already[s]! : top;
+    let amps = remaining / (rate * seconds);
+    if (amps > headroom) amps = headroom;
+    if (amps > capAmps) amps = capAmps;
+    if (amps > 1e-9 && rootRoom < amps) amps = rootRoom;
+    for (let j = n - 2; j >= 0 && amps > 1e-9; j--) {
       const room = capacity[base + constraints[j]!]! / coefs[j]!;
       if (room < amps) amps = room;
     }
     if (amps <= 1e-9) continue;
     for (let j = 0; j < n; j++) capacity[base + constraints[j]!]! -= amps * coefs[j]!;
-    taken.push(s, amps);
+    buf[t++] = s;
+    buf[t++] = amps;
     remaining -= amps * rate * seconds;
     if (s === 0) nowA = amps;
     const done = from + (seconds * 1000 * amps) / top;
     if (done > ready) ready = done;
   }
-  const placement = { nowA, shortfallKwh: remaining > 1e-6 ? remaining : 0, ready, taken };
   if (remaining > 1e-6 && allOrNothing) {
-    unplace(d, placement, capacity, K);
+    // (As `unplace`, from the scratch buffer.)
+    for (let i = 0; i < t; i += 2) {
+      const base = buf[i]! * K;
+      const amps = buf[i + 1]!;
+      for (let j = 0; j < n; j++) capacity[base + constraints[j]!]! += amps * coefs[j]!;
+    }
     return null;
   }
-  return placement;
+  let taken = NOT_RECORDED;
+  if (record) {
+    taken = new Array<number>(t);
+    for (let i = 0; i < t; i++) taken[i] = buf[i]!;
+  }
+  return { nowA, shortfallKwh: remaining > 1e-6 ? remaining : 0, ready, taken };
 }
+
+const NOT_RECORDED: number[] = [];
+
+/** Scratch for `place` (it runs to the end before it is called again). */
+let takenScratch = new Float64Array(64);

@@ -49,9 +49,9 @@ export function rank(wishes: Wish[], now: number, rotationPeriodS: number): Wish
       group = 3;
       key = running ? 2 * now - m.runningSince! : (m.pausedSince ?? w.demand.session.startedAt);
     }
-    return { w, group, key };
+    return { w, priority: w.demand.priority, group, key };
   });
-  keyed.sort((a, b) => b.w.demand.priority - a.w.demand.priority || a.group - b.group || a.key - b.key || (a.w.demand.session.sessionId < b.w.demand.session.sessionId ? -1 : 1));
+  keyed.sort((a, b) => b.priority - a.priority || a.group - b.group || a.key - b.key || (a.w.demand.session.sessionId < b.w.demand.session.sessionId ? -1 : 1));
   return keyed.map((k) => k.w);
 }
 
