@@ -61,6 +61,7 @@ for (const version of ['2.0.1', '2.1'] as const) {
 
     before(async () => {
       server = await startTestServer();
+      await postJson(api('/id-token-groups'), { id: 'FLEET' });
       await postJson(api('/id-tokens'), { token: 'CARD-T', groupId: 'FLEET' });
       await postJson(api('/id-tokens'), { token: 'CARD-S' });
       await postJson(api('/tariffs'), { name: 'Depot', currency: 'EUR', pricePerKwh: 0.4 });
