@@ -157,7 +157,8 @@ export class WriteQueue {
    * same B-tree pages, so a few milliseconds of waiting buys several times the throughput.
    */
   private schedule(): void {
-    if (this.scheduled) return;
+    // The durability layer resumes the queue after every fsync and checkpoint, mostly with nothing queued.
+    if (this.scheduled || this.queue.length === 0) return;
     this.scheduled = true;
     const wait = this.lastCommitAt + this.commitWindowMs - performance.now();
     const run = () => {
