@@ -8,6 +8,9 @@ export interface LatestSample {
   timestamp: string;
 }
 
+/** The measurands read here; the partial index meter_values_live (migration 016) lists the same, in this order. */
+export const LIVE_MEASURANDS: readonly string[] = ['Current.Import', 'Power.Active.Import', 'SoC'];
+
 /** The newest meter values of a running transaction that the load balancer reads: currents per phase, power, SoC. */
 export class LiveReadingsRepo {
   private readonly s;
@@ -19,7 +22,7 @@ export class LiveReadingsRepo {
     this.s = {
       // This WHERE is the partial index meter_values_live's (migration 016): keep the two the same.
       latest: db.prepare(`SELECT measurand, phase, location, value, timestamp FROM meter_values
-        WHERE transaction_id = ? AND value IS NOT NULL AND measurand IN ('Current.Import', 'Power.Active.Import', 'SoC')
+        WHERE transaction_id = ? AND value IS NOT NULL AND measurand IN (${LIVE_MEASURANDS.map((m) => `'${m}'`).join(', ')})
         ORDER BY timestamp DESC, id DESC LIMIT 24`),
     };
   }

@@ -3,6 +3,7 @@ import type { MeterSample } from '../domain/meter.ts';
 import type { Transaction, TransactionFilter } from '../domain/transaction.ts';
 import type { Db } from './database.ts';
 import { LiveFigures } from './live-figures.ts';
+import { LIVE_MEASURANDS } from './live-readings-repo.ts';
 import { Where, pagedList } from './paged-query.ts';
 
 const columns = `id, station_id AS stationId, evse_id AS evseId, connector_id AS connectorId, station_tx_id AS stationTxId,
@@ -13,9 +14,6 @@ const columns = `id, station_id AS stationId, evse_id AS evseId, connector_id AS
   charging_state AS chargingState, seq_no AS seqNo, offline, created_at AS createdAt, updated_at AS updatedAt`;
 
 type Row = Omit<Transaction, 'offline'> & { offline: number };
-
-/** The measurands LiveReadingsRepo reads (its query and the partial index meter_values_live). */
-export const LIVE_MEASURANDS: ReadonlySet<string> = new Set(['Current.Import', 'Power.Active.Import', 'SoC']);
 
 export interface NewTransaction {
   stationId: string;
@@ -156,7 +154,7 @@ export class TransactionsRepo {
    */
   insertSamples(stationId: string, evseId: number, transactionId: number | null, samples: MeterSample[]): void {
     const insert = this.s.insertSample;
-    if (transactionId !== null && samples.some((s) => s.value !== null && LIVE_MEASURANDS.has(s.measurand))) this.withoutLiveReadings.delete(transactionId);
+    if (transactionId !== null && samples.some((s) => s.value !== null && LIVE_MEASURANDS.includes(s.measurand))) this.withoutLiveReadings.delete(transactionId);
     const key = `${evseId} ${stationId}`;
     let newest = this.newestSampleAt.get(key);
     if (newest === undefined) newest = (this.s.newestSampleAt.get(stationId, evseId) as string | null) ?? '';
