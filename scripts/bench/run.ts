@@ -31,6 +31,7 @@ const CHURN_AMPS_PER_SESSION = 10;
 const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
+    'ramp-only': { type: 'boolean', default: false },
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
@@ -96,6 +97,14 @@ function quickPlan(): Plan {
   plan.churnRounds = 1;
   plan.churnHoldSec = 1;
   plan.settleSec = 2;
+  return plan;
+}
+
+/** The top of the ramp alone (a few minutes less than a full run), for comparing changes to the hot path. */
+function rampOnlyPlan(): Plan {
+  const plan = fullPlan();
+  plan.steps = plan.steps.filter((s) => s.name === 'heavy' || (s.stations === HEAVY_STATIONS && s.meterIntervalSec <= 2));
+  plan.stormStations = 0;
   return plan;
 }
 
@@ -180,7 +189,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const machine = describeMachine();
-  const plan = args.quick ? quickPlan() : fullPlan();
+  const plan = args.quick ? quickPlan() : args['ramp-only'] ? rampOnlyPlan() : fullPlan();
   const only = args.only ?? (args.profile ? 'ampyard' : undefined);
   if (only !== undefined && only !== 'ampyard' && only !== 'baseline') throw new Error('--only takes ampyard or baseline');
   const notes: string[] = [];
@@ -312,7 +321,7 @@ async function main(): Promise<void> {
   const text = formatReport(results);
   const outDir = join(benchDir, 'results');
   mkdirSync(outDir, { recursive: true });
-  const base = args.profile ? 'profile' : args.quick || only ? 'partial' : 'latest';
+  const base = args.profile ? 'profile' : args.quick || only || args['ramp-only'] ? 'partial' : 'latest';
   writeFileSync(join(outDir, `${base}.json`), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(join(outDir, `${base}.txt`), text + '\n');
   process.stdout.write(`\n${text}\n\nbench: results written to scripts/bench/results/${base}.json and ${base}.txt\n`);

@@ -200,47 +200,51 @@ export async function runServer(ctx: RunContext): Promise<ServerRun> {
     }
     run.capacity.topOfRampReached = lastSustained && !run.capacity.cutShortByTimeBudget;
 
-    // Boot storm: restart the server under the connected fleet; every station reconnects and boots at once.
-    await generator.expectClose();
-    const stopped = await server.stop();
-    monitors.push(server.monitor!);
-    firstLog = { levels: { ...server.logLevels }, tail: [...server.logTail] };
-    run.peakRssMB = Math.max(run.peakRssMB, Math.round(server.monitor!.peakRss(0, Infinity) / MB));
-    server = await ServerProcess.start(ctx.launch);
-    log(`${kind}: restarted (stop took ${stopped.ms} ms, ready in ${Math.round(server.readyMs)} ms); boot storm of ${plan.stormStations} stations`);
-    const stormFrom = server.monitor!.sample();
-    const storm = await generator.storm(server.url, plan.stormStations, plan.stormTimeoutMs);
-    const stormStats = await generator.endWindow();
-    const stormTo = server.monitor!.sample();
-    run.storm = { ...storm, stats: stormStats, server: serverFigures(server.monitor!, stormFrom, stormTo), restartReadyMs: Math.round(server.readyMs), stopMs: stopped.ms };
-    log(
-      `${kind} boot storm: ${storm.done}/${plan.stormStations} accepted with statuses in ${(storm.ms / 1000).toFixed(1)} s ` +
-        `(connect retries ${storm.connectRetries}, failures ${storm.connectFailures + storm.bootFailures}), server CPU ${run.storm.server.cpuPercent}% peak RSS ${run.storm.server.peakRssMB} MB`,
-    );
+    // A ramp-only run (stormStations 0) measures capacity alone.
+    if (plan.stormStations > 0) {
+      // Boot storm: restart the server under the connected fleet; every station reconnects and boots at once.
+      await generator.expectClose();
+      const stopped = await server.stop();
+      monitors.push(server.monitor!);
+      firstLog = { levels: { ...server.logLevels }, tail: [...server.logTail] };
+      run.peakRssMB = Math.max(run.peakRssMB, Math.round(server.monitor!.peakRss(0, Infinity) / MB));
+      server = await ServerProcess.start(ctx.launch);
+      log(`${kind}: restarted (stop took ${stopped.ms} ms, ready in ${Math.round(server.readyMs)} ms); boot storm of ${plan.stormStations} stations`);
+      const stormFrom = server.monitor!.sample();
+      const storm = await generator.storm(server.url, plan.stormStations, plan.stormTimeoutMs);
+      const stormStats = await generator.endWindow();
+      const stormTo = server.monitor!.sample();
+      run.storm = { ...storm, stats: stormStats, server: serverFigures(server.monitor!, stormFrom, stormTo), restartReadyMs: Math.round(server.readyMs), stopMs: stopped.ms };
+      log(
+        `${kind} boot storm: ${storm.done}/${plan.stormStations} accepted with statuses in ${(storm.ms / 1000).toFixed(1)} s ` +
+          `(connect retries ${storm.connectRetries}, failures ${storm.connectFailures + storm.bootFailures}), server CPU ${run.storm.server.cpuPercent}% peak RSS ${run.storm.server.peakRssMB} MB`,
+      );
 
-    // Session churn on the stormed fleet (its meter loops are off: starts and stops only).
-    let controllerSetup: string | null = null;
-    if (ctx.prepareChurn) {
-      const stationIds = await generator.churnStations(plan.churnSessions);
-      try {
-        await ctx.prepareChurn(`http://127.0.0.1:${server.port}`, stationIds);
-        controllerSetup = `${stationIds.length} stations on one circuit`;
-      } catch (error) {
-        controllerSetup = `could not configure the load balancer: ${(error as Error).message}`;
+      // Session churn on the stormed fleet (its meter loops are off: starts and stops only).
+      let controllerSetup: string | null = null;
+      if (ctx.prepareChurn) {
+        const stationIds = await generator.churnStations(plan.churnSessions);
+        try {
+          await ctx.prepareChurn(`http://127.0.0.1:${server.port}`, stationIds);
+          controllerSetup = `${stationIds.length} stations on one circuit`;
+        } catch (error) {
+          controllerSetup = `could not configure the load balancer: ${(error as Error).message}`;
+        }
+        log(`${kind}: load balancer for the churn: ${controllerSetup}`);
       }
-      log(`${kind}: load balancer for the churn: ${controllerSetup}`);
+      await generator.beginWindow();
+      const churnFrom = server.monitor!.sample();
+      const churn = await generator.churn(plan.churnSessions, plan.churnRounds, plan.churnHoldSec);
+      const churnStats = await generator.endWindow();
+      const churnTo = server.monitor!.sample();
+      const controller = describeController(churn.profiles, controllerSetup);
+      run.churn = { ...churn, stats: churnStats, server: serverFigures(server.monitor!, churnFrom, churnTo), controller };
+      log(
+        `${kind} churn: ${churn.sessions} sessions x ${churn.rounds} rounds, start bursts ${churn.startBurstMs.join('/')} ms, ` +
+          `stop bursts ${churn.stopBurstMs.join('/')} ms, p99 ${churnStats.latency.p99} ms; balancer ${controller}`,
+      );
+
     }
-    await generator.beginWindow();
-    const churnFrom = server.monitor!.sample();
-    const churn = await generator.churn(plan.churnSessions, plan.churnRounds, plan.churnHoldSec);
-    const churnStats = await generator.endWindow();
-    const churnTo = server.monitor!.sample();
-    const controller = describeController(churn.profiles, controllerSetup);
-    run.churn = { ...churn, stats: churnStats, server: serverFigures(server.monitor!, churnFrom, churnTo), controller };
-    log(
-      `${kind} churn: ${churn.sessions} sessions x ${churn.rounds} rounds, start bursts ${churn.startBurstMs.join('/')} ms, ` +
-        `stop bursts ${churn.stopBurstMs.join('/')} ms, p99 ${churnStats.latency.p99} ms; balancer ${controller}`,
-    );
 
     run.answeredTotals = await generator.totals();
     await generator.closeAll();
