@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger.ts';
+import { isoNow } from '../platform/iso-now.ts';
 import type { OcppVersion } from '../ocpp/versions.ts';
 import type { StationsRepo } from '../storage/stations-repo.ts';
 import type { WriteQueue } from '../storage/write-queue.ts';
@@ -137,7 +138,7 @@ export class StationService {
   seen(id: string): void {
     const station = this.stations.get(id);
     if (!station) return;
-    station.lastSeen = new Date().toISOString();
+    station.lastSeen = isoNow();
     this.dirtyLastSeen.set(id, station.lastSeen);
   }
 

@@ -20,6 +20,8 @@ export class TariffService {
   private readonly writes: WriteQueue;
   private readonly meterSeries: (transactionId: number) => MeterSample[];
   private current: TariffSettings;
+  /** Tariffs by group ('' for the site default), read once: 2.x sessions look theirs up on every meter update. */
+  private readonly byGroup = new Map<string, Tariff | undefined>();
 
   constructor(repo: TariffsRepo, settingsRepo: SettingsRepo, writes: WriteQueue, meterSeries: (transactionId: number) => MeterSample[]) {
     this.repo = repo;
@@ -41,6 +43,7 @@ export class TariffService {
 
   create(input: TariffInput): Promise<Tariff> {
     return this.writes.run(() => {
+      this.byGroup.clear();
       this.ensureScopeFree(input.groupId, undefined);
       return this.repo.get(this.repo.insert(input, new Date().toISOString()))!;
     });
@@ -48,6 +51,7 @@ export class TariffService {
 
   update(id: number, changes: Partial<TariffInput>): Promise<Tariff> {
     return this.writes.run(() => {
+      this.byGroup.clear();
       const existing = this.require(id);
       const next = { ...existing, ...changes };
       this.ensureScopeFree(next.groupId, id);
@@ -58,6 +62,7 @@ export class TariffService {
 
   remove(id: number): Promise<void> {
     return this.writes.run(() => {
+      this.byGroup.clear();
       if (!this.repo.remove(id)) throw new NotFoundError(`no tariff ${id}`);
     });
   }
@@ -75,7 +80,15 @@ export class TariffService {
 
   /** The group's tariff, else the site default; undefined when there is neither (costs are then unknown). */
   forGroup(groupId: string | null): Tariff | undefined {
-    return (groupId ? this.repo.byGroup(groupId) : undefined) ?? this.repo.byGroup(null);
+    return (groupId ? this.tariffOf(groupId) : undefined) ?? this.tariffOf('');
+  }
+
+  private tariffOf(groupId: string): Tariff | undefined {
+    if (!this.byGroup.has(groupId)) {
+      if (this.byGroup.size >= 10_000) this.byGroup.clear();
+      this.byGroup.set(groupId, this.repo.byGroup(groupId === '' ? null : groupId));
+    }
+    return this.byGroup.get(groupId);
   }
 
   /** The cost of a session as it stands: the stored final cost, or computed now under the tariff that applies. */

@@ -165,6 +165,16 @@ export class TransactionService {
     return tx;
   }
 
+  /**
+   * A 2.x event that changes nothing in the session but its seqNo (most TransactionEvent Updated): its samples
+   * are stored like MeterValues, and the seqNo is held with the live figures instead of rewriting the row.
+   */
+  async advance(tx: Transaction, seqNo: number, samples: MeterSample[]): Promise<Transaction> {
+    this.repo.live.recordSeqNo(tx.id, seqNo);
+    const updated = await this.recordMeterValues(tx.stationId, tx.evseId, tx.id, samples);
+    return { ...(updated ?? tx), seqNo };
+  }
+
   /** Stores meter samples (acknowledged only once durable) and updates the session's live figures. */
   async recordMeterValues(stationId: string, evseId: number, transactionId: number | null, samples: MeterSample[]): Promise<Transaction | undefined> {
     if (samples.length === 0) return undefined;

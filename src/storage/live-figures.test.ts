@@ -61,6 +61,27 @@ describe('live figures of running sessions', () => {
     db.close();
   });
 
+  it('a 2.x event that only advances seqNo is held like the figures: readers see it, the row gets it at the end or with a real update', async () => {
+    const db = openDatabase(mkdtempSync(join(tmpdir(), 'ampyard-live-')));
+    const { service } = appliance(db);
+    const storedSeqNo = (id: number) => db.prepare('SELECT seq_no FROM transactions WHERE id = ?').pluck().get(id);
+    const tx = await startSession(service, 'SEQ-1');
+    const advanced = await service.advance(tx, 4, reading('2026-11-24T08:01:00.000Z', 1500, 7000));
+    assert.equal(advanced.seqNo, 4);
+    assert.equal(advanced.lastMeterWh, 1500);
+    assert.equal((await service.advance(advanced, 5, [])).seqNo, 5, 'no samples: nothing to store');
+    assert.equal(service.get(tx.id)!.seqNo, 5);
+    assert.equal(storedSeqNo(tx.id), null, 'the row is not rewritten for a seqNo');
+    // An update that changes the row writes the seqNo it brings; nothing older is laid over it.
+    await service.update(tx.id, { chargingState: 'SuspendedEV', seqNo: 6 });
+    assert.equal(storedSeqNo(tx.id), 6);
+    assert.equal(service.get(tx.id)!.seqNo, 6);
+    await service.advance(service.get(tx.id)!, 7, []);
+    await service.reconcileStation('SEQ-1', 'reconciled-boot', '2026-11-24T08:05:00.000Z');
+    assert.equal(storedSeqNo(tx.id), 7, 'closing the session writes the held seqNo');
+    db.close();
+  });
+
   it('knows which sessions have no current, power or SoC sample, so the load balancer need not look them up', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ampyard-live-'));
     const db = openDatabase(dir);

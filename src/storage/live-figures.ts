@@ -13,6 +13,7 @@ interface Held extends Figures {
 
 interface LiveColumns {
   id: number;
+  seqNo?: number | null;
   lastMeterWh?: number | null;
   lastPowerW: number | null;
   lastSampleAt: string | null;
@@ -29,6 +30,8 @@ interface LiveColumns {
  */
 export class LiveFigures {
   private readonly held = new Map<number, Held>();
+  /** 2.x: the newest seqNo of sessions whose events changed nothing else (see TransactionService.advance). */
+  private readonly seqNos = new Map<number, number>();
   private readonly writeEveryMs: number;
 
   constructor(options: { writeEveryMs?: number } = {}) {
@@ -55,8 +58,23 @@ export class LiveFigures {
     return due ? next : undefined;
   }
 
+  /**
+   * A 2.x session's newest seqNo, from an event that changed nothing else in its row. After a crash the row may
+   * hold an older one: the next event then looks like a gap, and Ampyard asks the station for the status once.
+   */
+  recordSeqNo(id: number, seqNo: number): void {
+    this.seqNos.set(id, seqNo);
+  }
+
+  /** The row was written with its newest seqNo. */
+  forgetSeqNo(id: number): void {
+    this.seqNos.delete(id);
+  }
+
   /** The session's row with the newest figures (the row itself when nothing newer is held). */
   apply<T extends LiveColumns>(row: T): T {
+    const seqNo = this.seqNos.get(row.id);
+    if (seqNo !== undefined && row.seqNo !== undefined) row = { ...row, seqNo };
     const figures = this.held.get(row.id);
     if (!figures || (row.lastSampleAt !== null && row.lastSampleAt > figures.at)) return row;
     return {
@@ -68,11 +86,13 @@ export class LiveFigures {
     };
   }
 
-  /** Forgets a session (it ended) and returns its newest figures, to write with the end. */
-  take(id: number): Figures | undefined {
+  /** Forgets a session (it ended) and returns its newest figures and seqNo, to write with the end. */
+  take(id: number): { figures: Figures | undefined; seqNo: number | undefined } {
     const figures = this.held.get(id);
+    const seqNo = this.seqNos.get(id);
     this.held.delete(id);
-    return figures;
+    this.seqNos.delete(id);
+    return { figures, seqNo };
   }
 
   get size(): number {

@@ -69,6 +69,7 @@ export class TransactionsRepo {
         VALUES (@stationId, @evseId, @connectorId, @stationTxId, @idToken, @idTokenType, @groupId, @authStatus, @reservationId, 'active',
           @startedAt, @meterStartWh, @meterStartWh, @startKey, @offline, @chargingState, @seqNo, @now, @now)`),
       setStationTxId: db.prepare('UPDATE transactions SET station_tx_id = ? WHERE id = ?'),
+      setSeqNo: db.prepare('UPDATE transactions SET seq_no = ? WHERE id = ?'),
       end: db.prepare(`UPDATE transactions SET status = 'ended', ended_at = @endedAt, meter_stop_wh = @meterStopWh, energy_wh = @energyWh,
           stop_reason = @stopReason, ended_by = @endedBy, stop_id_token = @stopIdToken, updated_at = @now WHERE id = @id`),
       live: db.prepare(`UPDATE transactions SET last_meter_wh = COALESCE(@meterWh, last_meter_wh), last_power_w = COALESCE(@powerW, last_power_w),
@@ -127,12 +128,14 @@ export class TransactionsRepo {
 
   end(change: { id: number; endedAt: string; meterStopWh: number | null; energyWh: number | null; stopReason: string | null; endedBy: string; stopIdToken: string | null }): void {
     this.withoutLiveReadings.delete(change.id);
-    const figures = this.live.take(change.id);
+    const { figures, seqNo } = this.live.take(change.id);
     if (figures) this.s.live.run({ id: change.id, at: figures.at, meterWh: figures.meterWh, powerW: figures.powerW, now: figures.now });
+    if (seqNo !== undefined) this.s.setSeqNo.run(seqNo, change.id);
     this.s.end.run({ ...change, now: new Date().toISOString() });
   }
 
   update(change: { id: number; idToken?: string | null; idTokenType?: string | null; groupId?: string | null; authStatus?: string | null; chargingState?: string | null; seqNo?: number | null; offline?: boolean; evseId?: number | null; connectorId?: number | null }): void {
+    if (change.seqNo !== undefined && change.seqNo !== null) this.live.forgetSeqNo(change.id);
     this.s.update.run({
       idToken: null, idTokenType: null, groupId: null, authStatus: null, chargingState: null, seqNo: null, evseId: null, connectorId: null,
       ...change,

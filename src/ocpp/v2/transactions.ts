@@ -63,20 +63,21 @@ async function transactionEvent(ctx: HandlerContext, p: Payload): Promise<Payloa
     }
     tx = (await transactions.recordMeterValues(ctx.stationId, tx.evseId, tx.id, samples)) ?? tx;
   } else {
+    const change = {
+      // The first id token of a session is kept as its owner; a later one (e.g. a stop card) is kept at the stop.
+      idToken: tx.idToken === null ? auth?.token ?? null : null,
+      idTokenType: tx.idToken === null ? text(token?.['type']) : null,
+      groupId: tx.groupId === null ? auth?.groupId ?? null : null,
+      authStatus: tx.idToken === null ? auth?.status ?? null : null,
+      chargingState: text(info['chargingState']),
+      seqNo,
+      offline: p['offline'] === true,
+      evseId: int(evse['id']),
+      connectorId: int(evse['connectorId']),
+    };
+    if (eventType !== 'Ended' && changesOnlySeqNo(tx, change)) tx = await transactions.advance(tx, seqNo, samples);
     // One durable write for the update and its meter values: the station waits for one commit, not two.
-    tx =
-      (await transactions.update(tx.id, {
-        // The first id token of a session is kept as its owner; a later one (e.g. a stop card) is kept at the stop.
-        idToken: tx.idToken === null ? auth?.token ?? null : null,
-        idTokenType: tx.idToken === null ? text(token?.['type']) : null,
-        groupId: tx.groupId === null ? auth?.groupId ?? null : null,
-        authStatus: tx.idToken === null ? auth?.status ?? null : null,
-        chargingState: text(info['chargingState']),
-        seqNo,
-        offline: p['offline'] === true,
-        evseId: int(evse['id']),
-        connectorId: int(evse['connectorId']),
-      }, samples)) ?? tx;
+    else tx = (await transactions.update(tx.id, change, samples)) ?? tx;
   }
 
   let ended: Transaction | undefined;
@@ -98,6 +99,17 @@ async function transactionEvent(ctx: HandlerContext, p: Payload): Promise<Payloa
   if (auth) response['idTokenInfo'] = idTokenInfo(auth);
   Object.assign(response, await costResponseFields(ctx, ended ?? tx, eventType, auth));
   return response;
+}
+
+/** True when an event would leave the session's row as it is but for its seqNo. */
+function changesOnlySeqNo(tx: Transaction, change: { idToken: string | null; idTokenType: string | null; groupId: string | null; authStatus: string | null; chargingState: string | null; offline: boolean; evseId: number | null; connectorId: number | null }): boolean {
+  return (
+    change.idToken === null && change.idTokenType === null && change.groupId === null && change.authStatus === null &&
+    (change.chargingState === null || change.chargingState === tx.chargingState) &&
+    (!change.offline || tx.offline) &&
+    (change.evseId === null || change.evseId === tx.evseId) &&
+    (change.connectorId === null || change.connectorId === tx.connectorId)
+  );
 }
 
 export const v2Transactions: HandlerTable = {
