@@ -44,4 +44,35 @@ describe('meter samples are stored once', () => {
     assert.deepEqual(rows().slice(8).map((r) => r['value']), [300]);
     db.close();
   });
+
+  it("finds a session's samples on any EVSE of its station, within a day of its start and end, and no other session's", () => {
+    const db = openDatabase(mkdtempSync(join(tmpdir(), 'ampyard-samples-')));
+    const repo = new TransactionsRepo(db);
+    const start = (stationId: string, evseId: number) => repo.insert({
+      stationId, evseId, connectorId: 1, stationTxId: null, idToken: null, idTokenType: null, groupId: null, authStatus: null, reservationId: null,
+      startedAt: at(0), meterStartWh: 1000, startKey: null, offline: false, chargingState: null, seqNo: null,
+    });
+    const tx = start('S1', 1);
+    const other = start('S1', 2);
+    const elsewhere = start('S2', 1);
+    const hoursAfter = (h: number) => new Date(Date.parse(at(0)) + h * 3600_000).toISOString();
+    repo.insertSamples('S1', 1, tx, [sample(at(30), 1100), sample(at(30), 7, { measurand: 'Power.Active.Import', unit: 'W' })]);
+    // Some chargers report a transaction's values under connector 0 or another connector.
+    repo.insertSamples('S1', 0, tx, [sample(at(60), 1200)]);
+    repo.insertSamples('S1', 3, tx, [sample(hoursAfter(20), 1300)]);
+    repo.insertSamples('S1', 2, other, [sample(at(45), 5000)]);
+    repo.insertSamples('S1', 1, null, [sample(at(50), 9999)]);
+    repo.insertSamples('S2', 1, elsewhere, [sample(at(40), 4000)]);
+    assert.deepEqual(repo.registerReadings(tx), [1100, 1200, 1300]);
+    assert.deepEqual(repo.series(tx).map((s) => s.value), [1100, 7, 1200, 1300]);
+    assert.deepEqual(repo.registerReadings(other), [5000]);
+    assert.deepEqual(repo.registerReadings(elsewhere), [4000]);
+    assert.deepEqual(repo.registerReadings(12345), [], 'no such session');
+
+    repo.end({ id: tx, endedAt: hoursAfter(21), meterStopWh: 1400, energyWh: 400, stopReason: 'Local', endedBy: 'station', stopIdToken: null });
+    repo.insertSamples('S1', 1, tx, [sample(hoursAfter(30), 1350), sample(hoursAfter(50), 1360)]);
+    repo.insertSamples('S1', 1, tx, [sample(hoursAfter(-30), 900)]);
+    assert.deepEqual(repo.registerReadings(tx), [1100, 1200, 1300, 1350], 'a day around the session; readings stamped further off are not found through it');
+    db.close();
+  });
 });

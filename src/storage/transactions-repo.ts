@@ -15,6 +15,21 @@ const columns = `id, station_id AS stationId, evse_id AS evseId, connector_id AS
 
 type Row = Omit<Transaction, 'offline'> & { offline: number };
 
+/** How far outside its start and end a session's samples are looked for (chargers' clocks drift and jump). */
+const SESSION_MARGIN_MS = 24 * 3600_000;
+
+/**
+ * A session's samples through meter_values_by_station (migration 19 dropped the index by transaction, which
+ * cost every stored value a second scattered index entry): the EVSEs its station has samples on, one index
+ * seek each (a recursive skip over the index), then each EVSE's samples within the session's window.
+ */
+const SESSION_SAMPLES = `WITH RECURSIVE evse(id) AS (
+    SELECT MIN(evse_id) FROM meter_values WHERE station_id = @station
+    UNION ALL
+    SELECT (SELECT MIN(evse_id) FROM meter_values WHERE station_id = @station AND evse_id > evse.id) FROM evse WHERE evse.id IS NOT NULL
+  )`;
+const SESSION_SAMPLE = `m.station_id = @station AND m.evse_id = evse.id AND m.timestamp >= @from AND m.timestamp <= @to AND m.transaction_id = @tx`;
+
 export interface NewTransaction {
   stationId: string;
   evseId: number;
@@ -84,10 +99,12 @@ export class TransactionsRepo {
       newestSampleAt: db.prepare('SELECT MAX(timestamp) FROM meter_values WHERE station_id = ? AND evse_id = ?').pluck(),
       sameReading: db.prepare(`SELECT 1 FROM meter_values WHERE station_id = ? AND evse_id = ? AND timestamp = ? AND measurand = ?
           AND COALESCE(phase, '') = ? AND COALESCE(location, '') = ? AND COALESCE(context, '') = ? LIMIT 1`).pluck(),
-      registerReadings: db.prepare(`SELECT value FROM meter_values WHERE transaction_id = ? AND measurand = 'Energy.Active.Import.Register'
-          AND phase IS NULL AND value IS NOT NULL ORDER BY timestamp, id`),
-      series: db.prepare(`SELECT timestamp, measurand, phase, location, context, unit, value, raw_value AS rawValue, raw_unit AS rawUnit,
-          signed_data AS signedData FROM meter_values WHERE transaction_id = ? ORDER BY timestamp, id`),
+      sessionWindow: db.prepare('SELECT station_id AS stationId, started_at AS startedAt, ended_at AS endedAt FROM transactions WHERE id = ?'),
+      registerReadings: db.prepare(`${SESSION_SAMPLES} SELECT m.value FROM evse JOIN meter_values m ON ${SESSION_SAMPLE}
+          AND m.measurand = 'Energy.Active.Import.Register' AND m.phase IS NULL AND m.value IS NOT NULL ORDER BY m.timestamp, m.id`).pluck(),
+      series: db.prepare(`${SESSION_SAMPLES} SELECT m.timestamp, m.measurand, m.phase, m.location, m.context, m.unit, m.value,
+          m.raw_value AS rawValue, m.raw_unit AS rawUnit, m.signed_data AS signedData FROM evse JOIN meter_values m ON ${SESSION_SAMPLE}
+          ORDER BY m.timestamp, m.id`),
     };
   }
 
@@ -187,11 +204,32 @@ export class TransactionsRepo {
   }
 
   registerReadings(transactionId: number): number[] {
-    return (this.s.registerReadings.all(transactionId) as { value: number }[]).map((r) => r.value);
+    const window = this.sessionWindow(transactionId);
+    return window ? (this.s.registerReadings.all(window) as number[]) : [];
   }
 
   series(transactionId: number): MeterSample[] {
-    return this.s.series.all(transactionId) as MeterSample[];
+    const window = this.sessionWindow(transactionId);
+    return window ? (this.s.series.all(window) as MeterSample[]) : [];
+  }
+
+  /**
+   * Where a session's samples are: its station (on any EVSE: some chargers report a transaction's values under
+   * another connector), from a day before its start to a day after its end (open while it runs).
+   */
+  private sessionWindow(transactionId: number): { tx: number; station: string; from: string; to: string } | undefined {
+    const row = this.s.sessionWindow.get(transactionId) as { stationId: string; startedAt: string; endedAt: string | null } | undefined;
+    if (!row) return undefined;
+    const shifted = (at: string, ms: number) => {
+      const t = Date.parse(at);
+      return Number.isNaN(t) ? null : new Date(t + ms).toISOString();
+    };
+    return {
+      tx: transactionId,
+      station: row.stationId,
+      from: shifted(row.startedAt, -SESSION_MARGIN_MS) ?? '',
+      to: (row.endedAt === null ? null : shifted(row.endedAt, SESSION_MARGIN_MS)) ?? '~',
+    };
   }
 
   /** A station's samples (with or without a session), oldest first. */

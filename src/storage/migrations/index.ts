@@ -16,6 +16,7 @@ import idTokenGroups from './015-id-token-groups.ts';
 import liveReadingsIndex from './016-live-readings-index.ts';
 import balancerState from './017-balancer-state.ts';
 import meterValueStationIndex from './018-meter-value-station-index.ts';
+import meterValuesFoundByStation from './019-meter-values-found-by-station.ts';
 
 export interface Migration {
   version: number;
@@ -43,4 +44,5 @@ export const migrations: Migration[] = [
   { version: 16, name: 'live-readings-index', sql: liveReadingsIndex },
   { version: 17, name: 'balancer-state', sql: balancerState },
   { version: 18, name: 'meter-value-station-index', sql: meterValueStationIndex },
+  { version: 19, name: 'meter-values-found-by-station', sql: meterValuesFoundByStation },
 ];
