@@ -82,6 +82,28 @@ describe('live figures of running sessions', () => {
     db.close();
   });
 
+  it('running sessions are read from memory, never with a change that was rolled back, and every write is seen at once', async () => {
+    const db = openDatabase(mkdtempSync(join(tmpdir(), 'ampyard-live-')));
+    const { service, repo, writes } = appliance(db);
+    const tx = await startSession(service, 'CACHE-1');
+    assert.equal(service.get(tx.id)!.chargingState, null);
+    assert.equal(service.byStationTxId('CACHE-1', tx.stationTxId)!.id, tx.id);
+    // A write that reads its own change and then fails: the change is rolled back, and must not be remembered.
+    await assert.rejects(writes.run(() => {
+      repo.update({ id: tx.id, chargingState: 'SuspendedEV' });
+      assert.equal(repo.get(tx.id)!.chargingState, 'SuspendedEV');
+      throw new Error('rolled back');
+    }));
+    assert.equal(service.get(tx.id)!.chargingState, null);
+    assert.equal(service.byStationTxId('CACHE-1', tx.stationTxId)!.chargingState, null);
+    await service.update(tx.id, { chargingState: 'Charging' });
+    assert.equal(service.get(tx.id)!.chargingState, 'Charging');
+    await service.stop(tx.id, { meterStopWh: 1500, timestamp: '2026-11-24T09:00:00.000Z', reason: 'Local', idToken: null });
+    assert.equal(service.byStationTxId('CACHE-1', tx.stationTxId)!.status, 'ended');
+    assert.equal(service.get(tx.id)!.status, 'ended');
+    db.close();
+  });
+
   it('knows which sessions have no current, power or SoC sample, so the load balancer need not look them up', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ampyard-live-'));
     const db = openDatabase(dir);

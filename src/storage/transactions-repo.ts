@@ -67,6 +67,13 @@ export class TransactionsRepo {
   private readonly withoutLiveReadings = new Set<number>();
   /** Per EVSE ("evseId stationId"): the newest stored sample's timestamp ('' for none), see insertSamples. */
   private readonly newestSampleAt = new Map<string, string>();
+  /**
+   * Running sessions' rows as committed, by id, and their ids by "stationId stationTxId": every meter value
+   * reads its session. Kept only for rows read outside a transaction, and dropped by every write to the row
+   * (all of them go through this repo), so a cached row is never one that a pending write changed.
+   */
+  private readonly activeRows = new Map<number, Row>();
+  private readonly activeIds = new Map<string, number>();
 
   constructor(db: Db, live = new LiveFigures()) {
     this.db = db;
@@ -113,7 +120,23 @@ export class TransactionsRepo {
   }
 
   get(id: number): Transaction | undefined {
-    return this.toTransaction(this.s.byId.get(id) as Row | undefined);
+    return this.toTransaction(this.activeRows.get(id) ?? this.remember(this.s.byId.get(id) as Row | undefined));
+  }
+
+  private remember(row: Row | undefined): Row | undefined {
+    if (row?.status === 'active' && !this.db.inTransaction) {
+      this.activeRows.set(row.id, row);
+      this.activeIds.set(`${row.stationId} ${row.stationTxId}`, row.id);
+    }
+    return row;
+  }
+
+  /** Called before every write to a session's row. */
+  private forget(id: number): void {
+    const row = this.activeRows.get(id);
+    if (!row) return;
+    this.activeRows.delete(id);
+    this.activeIds.delete(`${row.stationId} ${row.stationTxId}`);
   }
 
   byStartKey(key: string): Transaction | undefined {
@@ -121,7 +144,9 @@ export class TransactionsRepo {
   }
 
   byStationTxId(stationId: string, stationTxId: string): Transaction | undefined {
-    return this.toTransaction(this.s.byStationTxId.get(stationId, stationTxId) as Row | undefined);
+    const id = this.activeIds.get(`${stationId} ${stationTxId}`);
+    const cached = id === undefined ? undefined : this.activeRows.get(id);
+    return this.toTransaction(cached ?? this.remember(this.s.byStationTxId.get(stationId, stationTxId) as Row | undefined));
   }
 
   activeOnEvse(stationId: string, evseId: number): Transaction[] {
@@ -138,13 +163,17 @@ export class TransactionsRepo {
     const now = new Date().toISOString();
     const info = this.s.insert.run({ ...tx, stationTxId: tx.stationTxId ?? `pending:${randomUUID()}`, offline: tx.offline ? 1 : 0, now });
     const id = Number(info.lastInsertRowid);
-    if (tx.stationTxId === null) this.s.setStationTxId.run(String(id), id);
+    if (tx.stationTxId === null) {
+      this.forget(id);
+      this.s.setStationTxId.run(String(id), id);
+    }
     this.withoutLiveReadings.add(id);
     return id;
   }
 
   end(change: { id: number; endedAt: string; meterStopWh: number | null; energyWh: number | null; stopReason: string | null; endedBy: string; stopIdToken: string | null }): void {
     this.withoutLiveReadings.delete(change.id);
+    this.forget(change.id);
     const { figures, seqNo } = this.live.take(change.id);
     if (figures) this.s.live.run({ id: change.id, at: figures.at, meterWh: figures.meterWh, powerW: figures.powerW, now: figures.now });
     if (seqNo !== undefined) this.s.setSeqNo.run(seqNo, change.id);
@@ -153,6 +182,7 @@ export class TransactionsRepo {
 
   update(change: { id: number; idToken?: string | null; idTokenType?: string | null; groupId?: string | null; authStatus?: string | null; chargingState?: string | null; seqNo?: number | null; offline?: boolean; evseId?: number | null; connectorId?: number | null }): void {
     if (change.seqNo !== undefined && change.seqNo !== null) this.live.forgetSeqNo(change.id);
+    this.forget(change.id);
     this.s.update.run({
       idToken: null, idTokenType: null, groupId: null, authStatus: null, chargingState: null, seqNo: null, evseId: null, connectorId: null,
       ...change,
@@ -164,7 +194,9 @@ export class TransactionsRepo {
   /** A sample's live figures for the session (null: not in this sample); the row is written now and then, see LiveFigures. */
   recordLive(id: number, at: string, meterWh: number | null, powerW: number | null, now = new Date().toISOString()): void {
     const due = this.live.record(id, at, meterWh, powerW, now);
-    if (due) this.s.live.run({ id, at: due.at, meterWh: due.meterWh, powerW: due.powerW, now: due.now });
+    if (!due) return;
+    this.forget(id);
+    this.s.live.run({ id, at: due.at, meterWh: due.meterWh, powerW: due.powerW, now: due.now });
   }
 
   /**
