@@ -45,7 +45,7 @@ describe('meter samples are stored once', () => {
     db.close();
   });
 
-  it("finds a session's samples on any EVSE of its station, within a day of its start and end, and no other session's", () => {
+  it("finds a session's samples on any EVSE of its station, within an hour of its start and end, and no other session's", () => {
     const db = openDatabase(mkdtempSync(join(tmpdir(), 'ampyard-samples-')));
     const repo = new TransactionsRepo(db);
     const start = (stationId: string, evseId: number) => repo.insert({
@@ -70,9 +70,11 @@ describe('meter samples are stored once', () => {
     assert.deepEqual(repo.registerReadings(12345), [], 'no such session');
 
     repo.end({ id: tx, endedAt: hoursAfter(21), meterStopWh: 1400, energyWh: 400, stopReason: 'Local', endedBy: 'station', stopIdToken: null });
-    repo.insertSamples('S1', 1, tx, [sample(hoursAfter(30), 1350), sample(hoursAfter(50), 1360)]);
-    repo.insertSamples('S1', 1, tx, [sample(hoursAfter(-30), 900)]);
-    assert.deepEqual(repo.registerReadings(tx), [1100, 1200, 1300, 1350], 'a day around the session; readings stamped further off are not found through it');
+    repo.insertSamples('S1', 1, tx, [sample(hoursAfter(21.5), 1350), sample(hoursAfter(23), 1360)]);
+    repo.insertSamples('S1', 1, tx, [sample(hoursAfter(-0.5), 950), sample(hoursAfter(-2), 900)]);
+    assert.deepEqual(repo.registerReadings(tx), [950, 1100, 1200, 1300, 1350], 'an hour around the session; readings stamped further off are not found through it');
+    const plan = db.prepare(`EXPLAIN QUERY PLAN SELECT value FROM meter_values WHERE station_id = 'S1' AND evse_id = 1 AND timestamp >= '' AND timestamp <= '~' AND transaction_id = 1`).all() as Array<{ detail: string }>;
+    assert.match(plan.map((p) => p.detail).join(' '), /meter_values_by_station \(station_id=\? AND evse_id=\? AND timestamp>\? AND timestamp<\?\)/);
     db.close();
   });
 });

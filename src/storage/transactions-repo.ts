@@ -15,8 +15,11 @@ const columns = `id, station_id AS stationId, evse_id AS evseId, connector_id AS
 
 type Row = Omit<Transaction, 'offline'> & { offline: number };
 
-/** How far outside its start and end a session's samples are looked for (chargers' clocks drift and jump). */
-const SESSION_MARGIN_MS = 24 * 3600_000;
+/**
+ * How far outside its start and end a session's samples are looked for (chargers' clocks drift). Finding them
+ * scans the EVSE's index entries in that window, so it is kept short.
+ */
+const SESSION_MARGIN_MS = 3600_000;
 
 /**
  * A session's samples through meter_values_by_station (migration 19 dropped the index by transaction, which
@@ -247,7 +250,7 @@ export class TransactionsRepo {
 
   /**
    * Where a session's samples are: its station (on any EVSE: some chargers report a transaction's values under
-   * another connector), from a day before its start to a day after its end (open while it runs).
+   * another connector), from an hour before its start to an hour after its end (open while it runs).
    */
   private sessionWindow(transactionId: number): { tx: number; station: string; from: string; to: string } | undefined {
     const row = this.s.sessionWindow.get(transactionId) as { stationId: string; startedAt: string; endedAt: string | null } | undefined;
