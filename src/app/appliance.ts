@@ -256,7 +256,10 @@ export async function startAppliance(config: Config, log: Logger, options: Appli
 
 async function startLocked(config: Config, log: Logger, lock: DataDirLock, options: ApplianceOptions): Promise<Appliance> {
   const startedAt = new Date();
-  const db: Db = openDatabase(config.dataDir);
+  const db: Db = openDatabase(config.dataDir, {
+    onUpgrade: (from, pending) =>
+      log.info('upgrading the database; on a large database this can take several minutes, let it finish', { from, to: pending.at(-1), migrations: pending.join(',') }),
+  });
   const pkiLog = deferLogs(log);
   let pki: SitePki;
   try {

@@ -2,7 +2,7 @@ import { accessSync, constants, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { nativeSqliteBinding } from '../platform/sea.ts';
-import { migrate } from './migrate.ts';
+import { migrate, type UpgradeNotice } from './migrate.ts';
 import { backupsDir, dailyBackupFiles } from './backup-files.ts';
 
 export type Db = BetterSqlite3.Database;
@@ -51,7 +51,7 @@ export function prepareDataDir(dataDir: string): void {
  */
 const CACHE_KIB = 48 * 1024;
 
-export function openDatabase(dataDir: string): Db {
+export function openDatabase(dataDir: string, options: { onUpgrade?: UpgradeNotice } = {}): Db {
   prepareDataDir(dataDir);
   const file = databaseFile(dataDir);
   let db: Db;
@@ -73,7 +73,7 @@ export function openDatabase(dataDir: string): Db {
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     db.pragma(`cache_size = ${-CACHE_KIB}`);
-    migrate(db);
+    migrate(db, undefined, options.onUpgrade);
   } catch (error) {
     db.close();
     const message = (error as Error).message;

@@ -14,12 +14,12 @@ const freshDir = () => mkdtempSync(join(tmpdir(), 'ampyard-db-'));
 describe('storage', () => {
   it('opens in WAL mode (the write queue makes commits durable) and applies every migration once', () => {
     const dir = freshDir();
-    const db = openDatabase(dir);
+    const db = openDatabase(dir, { onUpgrade: () => assert.fail('a new database is not an upgrade') });
     assert.equal(db.pragma('journal_mode', { simple: true }), 'wal');
     assert.equal(db.pragma('synchronous', { simple: true }), 1);
     const versions = (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version);
     assert.deepEqual(versions, migrations.map((m) => m.version));
-    assert.deepEqual(migrate(db), [], 'nothing left to apply');
+    assert.deepEqual(migrate(db, undefined, () => assert.fail('nothing to announce')), [], 'nothing left to apply');
     db.close();
     openDatabase(dir).close();
   });

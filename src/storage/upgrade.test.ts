@@ -167,8 +167,10 @@ describe('upgrades from every earlier schema version', () => {
       const dataDir = join(scratch, `upgraded-${version}`);
       mkdirSync(dataDir);
       copyFileSync(original, databaseFile(dataDir));
-      const db = openDatabase(dataDir);
+      const notices: Array<[number, number[]]> = [];
+      const db = openDatabase(dataDir, { onUpgrade: (from, pending) => notices.push([from, pending]) });
       try {
+        assert.deepEqual(notices, [[version, ordered.slice(i + 1).map((m) => m.version)]], 'the upgrade is announced before it runs');
         const applied = (db.prepare('SELECT version FROM schema_migrations ORDER BY version').all() as { version: number }[]).map((r) => r.version);
         assert.deepEqual(applied, ordered.map((m) => m.version));
         assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
