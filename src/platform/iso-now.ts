@@ -3,7 +3,7 @@ let cachedIso = '';
 
 /**
  * `new Date().toISOString()`, formatted once per millisecond: under load many messages arrive within the same
- * millisecond, and each marks its station as seen.
+ * millisecond, and each is stamped (its station's last-seen time, the message log).
  */
 export function isoNow(): string {
   const ms = Date.now();
