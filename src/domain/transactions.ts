@@ -239,12 +239,13 @@ export class TransactionService {
   private closeWithoutStation(tx: Transaction, why: Reconciliation, at: string, reason: string): void {
     const stopAt = at < tx.startedAt ? tx.startedAt : at;
     // After a crash the row's live figures may lag its stored samples (see LiveFigures): the register is read from those.
-    const meterStopWh = this.repo.registerReadings(tx.id).at(-1) ?? tx.lastMeterWh;
-    this.repo.end({ id: tx.id, endedAt: stopAt, meterStopWh, energyWh: this.energy(tx, meterStopWh), stopReason: reason, endedBy: why, stopIdToken: null });
+    const registers = this.repo.registerReadings(tx.id);
+    const meterStopWh = registers.at(-1) ?? tx.lastMeterWh;
+    this.repo.end({ id: tx.id, endedAt: stopAt, meterStopWh, energyWh: this.energy(tx, meterStopWh, registers), stopReason: reason, endedBy: why, stopIdToken: null });
   }
 
-  private energy(tx: Transaction, meterStopWh: number | null): number | null {
-    const readings = [tx.meterStartWh, ...this.repo.registerReadings(tx.id), meterStopWh].filter((v): v is number => v !== null);
+  private energy(tx: Transaction, meterStopWh: number | null, registers = this.repo.registerReadings(tx.id)): number | null {
+    const readings = [tx.meterStartWh, ...registers, meterStopWh].filter((v): v is number => v !== null);
     if (readings.length < 2) return null;
     return energyBetween(readings);
   }
