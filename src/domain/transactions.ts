@@ -178,9 +178,8 @@ export class TransactionService {
   /** Stores meter samples (acknowledged only once durable) and updates the session's live figures. */
   async recordMeterValues(stationId: string, evseId: number, transactionId: number | null, samples: MeterSample[]): Promise<Transaction | undefined> {
     if (samples.length === 0) return undefined;
-    // Read here, outside the write, a running session is kept in memory (see TransactionsRepo.get): the read
-    // inside the write then finds it there unless a write queued before changed it.
-    if (transactionId !== null) this.repo.get(transactionId);
+    // The read inside the write then finds the session in memory, unless a write queued before changed it.
+    if (transactionId !== null) this.repo.preload(transactionId);
     const tx = await this.writes.run(() => {
       let linked = transactionId !== null ? this.repo.get(transactionId) : undefined;
       if (linked && linked.stationId !== stationId) linked = undefined;

@@ -126,6 +126,11 @@ export class TransactionsRepo {
     return this.toTransaction(this.activeRows.get(id) ?? this.remember(this.s.byId.get(id) as Row | undefined));
   }
 
+  /** Outside a write: keeps a running session in memory, so that a write reading it next finds it there. */
+  preload(id: number): void {
+    if (!this.activeRows.has(id)) this.remember(this.s.byId.get(id) as Row | undefined);
+  }
+
   private remember(row: Row | undefined): Row | undefined {
     if (row?.status === 'active' && !this.db.inTransaction) {
       this.activeRows.set(row.id, row);
