@@ -1,8 +1,7 @@
-// What storing one meter value costs the main thread, without sockets or a load generator: the benchmark's
+// What storing one meter value costs (the storage worker's thread, since meter values have a file of their own), without sockets or a load generator: the benchmark's
 // insert pattern (10,000 EVSEs reporting in random order, one energy register each, 9 in 10 inside a session,
-// commits of 35 values as the write queue makes them at ~7,000 msg/s) replayed through the real schema and
-// TransactionsRepo.insertSamples, on a connection set up like the appliance's (synchronous = OFF, checkpoints
-// elsewhere). Unlike the load benchmark its figures repeat within a few percent from run to run.
+// commits of 35 values) replayed through the meter-value file's schema and MeterValuesWriter, on a connection
+// set up like the storage worker's (but synchronous = OFF and no checkpoints). Unlike the load benchmark its figures repeat within a few percent from run to run.
 //
 //   node scripts/bench/meter-insert.ts [--values 100000] [--batch 35]
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
@@ -10,8 +9,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { MeterSample } from '../../src/domain/meter.ts';
-import { openDatabase } from '../../src/storage/database.ts';
-import { TransactionsRepo } from '../../src/storage/transactions-repo.ts';
+import { NEW_DATABASE_PAGE_SIZE, openSqlite } from '../../src/storage/database.ts';
+import { meterValuesFile, prepareWriterConnection } from '../../src/storage/meter-values/meter-values-file.ts';
+import { MeterValuesWriter } from '../../src/storage/meter-values/meter-values-writer.ts';
 
 const { values: args } = parseArgs({ options: { values: { type: 'string', default: '100000' }, batch: { type: 'string', default: '35' } } });
 const measured = Number(args.values);
@@ -19,25 +19,21 @@ const batch = Number(args.batch);
 const EVSES = 10_000;
 
 const dir = mkdtempSync(join(tmpdir(), 'ampyard-meter-insert-'));
-const db = openDatabase(dir);
+// The meter-value file as the storage worker writes it, but without its fsyncs (a disk's speed is not the question).
+const db = openSqlite(meterValuesFile(dir), dir);
+db.pragma(`page_size = ${NEW_DATABASE_PAGE_SIZE}`);
+prepareWriterConnection(db, 48 * 1024);
 db.pragma('synchronous = OFF');
 db.pragma('wal_autocheckpoint = 0');
-const repo = new TransactionsRepo(db);
+const writer = new MeterValuesWriter(db);
 const pageSize = db.pragma('page_size', { simple: true }) as number;
 const wal = `${db.name}-wal`;
 
 const stationOf = (evse: number) => `BENCH-${String(evse >> 1).padStart(5, '0')}`;
+// 9 in 10 EVSEs in a session (its id stands for a transaction's).
 const sessions = new Map<number, number>();
+for (let evse = 0; evse < EVSES; evse++) if (evse % 10 !== 0) sessions.set(evse, evse + 1);
 const start = Date.parse('2026-11-24T00:00:00.000Z');
-db.transaction(() => {
-  for (let evse = 0; evse < EVSES; evse++) {
-    if (evse % 10 === 0) continue;
-    sessions.set(evse, repo.insert({
-      stationId: stationOf(evse), evseId: (evse & 1) + 1, connectorId: 1, stationTxId: null, idToken: null, idTokenType: null, groupId: null,
-      authStatus: null, reservationId: null, startedAt: new Date(start).toISOString(), meterStartWh: 0, startKey: null, offline: false, chargingState: null, seqNo: null,
-    }));
-  }
-})();
 
 let round = 0;
 let position = 0;
@@ -67,7 +63,7 @@ function store(count: number): number {
     db.transaction(() => {
       for (let i = 0; i < batch; i++) {
         const { evse, sample } = nextValue();
-        repo.insertSamples(stationOf(evse), (evse & 1) + 1, sessions.get(evse) ?? null, [sample]);
+        writer.insert(stationOf(evse), (evse & 1) + 1, sessions.get(evse) ?? null, [sample]);
       }
     })();
   }

@@ -147,6 +147,8 @@ async function coldStarts(executable: string, dataDir: string, generator: Genera
 
 function persistenceCheck(dataDir: string, totals: Record<string, number>): Results['persistence'] {
   const db = new BetterSqlite3(join(dataDir, 'ampyard.sqlite'), { readonly: true, fileMustExist: true });
+  // Meter values have a file of their own (src/storage/meter-values); an executable from before keeps them in the main one.
+  if (existsSync(join(dataDir, 'meter-values.sqlite'))) db.prepare('ATTACH DATABASE ? AS meter').run(join(dataDir, 'meter-values.sqlite'));
   try {
     const count = (table: string) => (db.prepare(`SELECT COUNT(*) AS n FROM ${table}`).get() as { n: number }).n;
     const meterValueRows = count('meter_values');

@@ -30,7 +30,7 @@ const require = createRequire(import.meta.url);
 export const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 /** Asset key of the better-sqlite3 addon; must match SQLITE_ADDON_ASSET in src/platform/sea.ts. */
 const SQLITE_ADDON_ASSET = 'better_sqlite3.node';
-/** Asset key of the storage worker's bundle; must match STORAGE_WORKER_ASSET in src/storage/worker/storage-worker-client.ts. */
+/** Asset key of the storage worker's bundle; must match STORAGE_WORKER_ASSET in src/storage/worker/worker-thread.ts. */
 const STORAGE_WORKER_ASSET = 'storage-worker.cjs';
 
 export interface BuildOptions {

@@ -33,6 +33,8 @@ import { ReportRequestsRepo } from '../storage/report-requests-repo.ts';
 import { StationEventsRepo } from '../storage/station-events-repo.ts';
 import { TariffsRepo } from '../storage/tariffs-repo.ts';
 import { LiveFigures } from '../storage/live-figures.ts';
+import { MeterValuesThread } from '../storage/meter-values/meter-values-client.ts';
+import { meterValuesFile } from '../storage/meter-values/meter-values-file.ts';
 import { ChargingProfileService } from '../domain/charging-profiles.ts';
 import { ChargingLimitService } from '../domain/charging-limits.ts';
 import { ChargingProfileReports } from '../domain/charging-profile-reports.ts';
@@ -76,7 +78,7 @@ import { OcppServer } from '../ocpp/transport/ws-server.ts';
 import { v16Handlers } from '../ocpp/v16/handlers.ts';
 import { v2Handlers } from '../ocpp/v2/handlers.ts';
 import { appVersion } from '../platform/version.ts';
-import { openDatabase, type Db } from '../storage/database.ts';
+import { DatabaseOpenError, openDatabase, type Db } from '../storage/database.ts';
 import { MessageLog, MESSAGE_LOG_FILE } from '../storage/message-log.ts';
 import { StorageWorker } from '../storage/worker/storage-worker-client.ts';
 import { StationsRepo } from '../storage/stations-repo.ts';
@@ -137,13 +139,20 @@ function listen(server: Server, port: number, host: string): Promise<void> {
 
 /** Builds every service over one database; nothing listens yet. */
 function buildServices(config: Config, db: Db, log: Logger, startedAt: Date, pki: SitePki, options: ApplianceOptions = {}): Services {
-  const storageWorker = new StorageWorker(
-    { databaseFile: db.name, messageLogFile: join(config.dataDir, MESSAGE_LOG_FILE), messageLogMaxRows: config.messageLogMaxRows },
-    (problem) => log.warn(`storage worker: ${problem}`),
-  );
+  const threadFiles = {
+    databaseFile: db.name,
+    messageLogFile: join(config.dataDir, MESSAGE_LOG_FILE),
+    messageLogMaxRows: config.messageLogMaxRows,
+    meterValuesFile: meterValuesFile(config.dataDir),
+    meterCheckpointGate: new SharedArrayBuffer(4),
+  };
+  const storageWorker = new StorageWorker(threadFiles, (problem) => log.warn(`storage worker: ${problem}`));
+  // Meter values (most of what chargers send) are stored by a thread of their own, in a file of their own.
+  const meterValues = new MeterValuesThread(threadFiles, (problem) => log.warn(`storage worker: ${problem}`));
   // Checkpoints run in the storage worker, so that no COMMIT on the event loop copies the WAL or waits for an fsync.
   const liveFigures = new LiveFigures();
   const writes = new WriteQueue(db, { checkpointer: { run: () => storageWorker.checkpoint(), everyMs: 1000 } });
+  meterValues.onStored((failure) => writes.reportStorage(failure?.problem));
   const metrics = new Metrics();
   writes.onBatch(metrics.writeBatch);
   const events = new EventBus();
@@ -177,7 +186,7 @@ function buildServices(config: Config, db: Db, log: Logger, startedAt: Date, pki
     sessions,
     link,
     stations: new StationService(new StationsRepo(db), writes, events, { acceptUnknownStations: () => siteSettings.get().acceptUnknownStations }, log),
-    transactions: new TransactionService(new TransactionsRepo(db, liveFigures), writes, events, log),
+    transactions: new TransactionService(new TransactionsRepo(db, liveFigures), writes, events, log, (...write) => meterValues.storeSamples(...write)),
     idTokens: new IdTokenService(new IdTokensRepo(db), writes, () => siteSettings.get().freeVend),
     idTokenGroups: new IdTokenGroupService(new IdTokenGroupsRepo(db), writes),
     warnings,
@@ -216,6 +225,8 @@ function buildServices(config: Config, db: Db, log: Logger, startedAt: Date, pki
     tariffs: new TariffService(new TariffsRepo(db), new SettingsRepo(db), writes, (id) => services.transactions.meterSeries(id)),
     ocpp21Messages: new Ocpp21MessageLog(new Ocpp21MessagesRepo(db), writes, log),
     messageLog: new MessageLog(storageWorker),
+    storageWorker,
+    meterValues,
     auth: createAuth(db, writes, siteSettings, log),
     webhooks: new WebhookService(new WebhooksRepo(db), writes, events, log, {
       attempts: config.webhookAttempts,
@@ -259,6 +270,7 @@ async function startLocked(config: Config, log: Logger, lock: DataDirLock, optio
   const db: Db = openDatabase(config.dataDir, {
     onUpgrade: (from, pending) =>
       log.info('upgrading the database; on a large database this can take several minutes, let it finish', { from, to: pending.at(-1), migrations: pending.join(',') }),
+    onMeterValuesMoved: (rows) => log.info('moved the stored meter values into their own database file', { rows, file: meterValuesFile(config.dataDir) }),
   });
   const pkiLog = deferLogs(log);
   let pki: SitePki;
@@ -277,6 +289,15 @@ async function startLocked(config: Config, log: Logger, lock: DataDirLock, optio
     throw error;
   }
   const services = buildServices(config, db, log, startedAt, pki, options);
+  try {
+    await Promise.all([services.storageWorker.ready, services.meterValues.ready]);
+  } catch (error) {
+    services.balancer.stop();
+    services.sitePower.stop();
+    services.metrics.close();
+    db.close();
+    throw new DatabaseOpenError(`cannot open the meter-value and message-log files in ${resolve(config.dataDir)}: ${(error as Error).message}`);
+  }
   let listeners: Listeners | undefined;
   const { stations, writes, messageLog } = services;
   writes.onHealthChange((health) =>
@@ -342,6 +363,7 @@ async function startLocked(config: Config, log: Logger, lock: DataDirLock, optio
       await new Promise((resolve) => setImmediate(resolve));
       stations.flushLastSeen();
       writes.close();
+      await services.meterValues.close();
       await messageLog.close();
       await backups.stop();
       db.close();

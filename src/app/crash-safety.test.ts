@@ -7,6 +7,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { SimStation, OcppCallError } from '../../scripts/sim/station.ts';
 import { startChildServer, type ChildServer } from '../testing/child-server.ts';
 import { prng, testSeed, type Prng } from '../testing/prng.ts';
+import { meterValuesFile } from '../storage/meter-values/meter-values-file.ts';
 import { databaseFile } from '../storage/database.ts';
 
 const STATIONS = 12;
@@ -258,6 +259,7 @@ describe('crash safety: kill -9 under load', () => {
     }
 
     const db = new BetterSqlite3(databaseFile(dataDir), { readonly: true, fileMustExist: true });
+    db.prepare('ATTACH DATABASE ? AS meter').run(meterValuesFile(dataDir));
     try {
       assert.equal(db.pragma('integrity_check', { simple: true }), 'ok');
       assert.deepEqual(ledger.violations, [], 'answers that contradict earlier answers, or refusals');

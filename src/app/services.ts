@@ -35,6 +35,8 @@ import type { SessionRegistry } from '../ocpp/sessions.ts';
 import type { StationLink } from '../ocpp/station-link.ts';
 import type { Db } from '../storage/database.ts';
 import type { MessageLog } from '../storage/message-log.ts';
+import type { StorageWorker } from '../storage/worker/storage-worker-client.ts';
+import type { MeterValuesThread } from '../storage/meter-values/meter-values-client.ts';
 import type { WriteQueue } from '../storage/write-queue.ts';
 import type { ExportService } from '../domain/exports.ts';
 import type { WebhookService } from '../domain/webhooks.ts';
@@ -95,6 +97,10 @@ export interface Services {
   tariffs: TariffService;
   ocpp21Messages: Ocpp21MessageLog;
   messageLog: MessageLog;
+  /** The thread that stores meter values and the message log and checkpoints the database. */
+  storageWorker: StorageWorker;
+  /** The thread that stores meter values. */
+  meterValues: MeterValuesThread;
   /** Users, sessions, API tokens, first-run setup and the audit log (src/auth). */
   auth: Auth;
   sessions: SessionRegistry;

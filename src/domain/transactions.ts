@@ -31,6 +31,9 @@ export interface StationStop {
   idToken: string | null;
 }
 
+/** Stores one EVSE's meter samples; settles once they are durable. */
+export type StoreSamples = (stationId: string, evseId: number, transactionId: number | null, samples: readonly MeterSample[]) => Promise<void>;
+
 /** Ampyard's own reasons for closing a transaction the station never ended. */
 export type Reconciliation = 'reconciled-boot' | 'reconciled-status' | 'superseded';
 
@@ -44,12 +47,18 @@ export class TransactionService {
   private readonly writes: WriteQueue;
   private readonly events: EventBus;
   private readonly log: Logger;
+  private readonly store: StoreSamples;
 
-  constructor(repo: TransactionsRepo, writes: WriteQueue, events: EventBus, log: Logger) {
+  /**
+   * `storeSamples`: where meter samples go (the appliance's storage worker); by default into this connection's
+   * meter_values through the write queue.
+   */
+  constructor(repo: TransactionsRepo, writes: WriteQueue, events: EventBus, log: Logger, storeSamples?: StoreSamples) {
     this.repo = repo;
     this.writes = writes;
     this.events = events;
     this.log = log;
+    this.store = storeSamples ?? ((stationId, evseId, transactionId, samples) => this.writes.run(() => this.repo.insertSamples(stationId, evseId, transactionId, [...samples])));
   }
 
   get(id: number): Transaction | undefined {
@@ -154,12 +163,20 @@ export class TransactionService {
     });
   }
 
-  /** Updates a session's fields and stores the meter samples that came with the update, in one durable write. */
+  /**
+   * Updates a session's fields; the meter samples that came with the update are stored first, so that both are
+   * durable when this settles (a station that repeats the event after a crash between the two has its samples
+   * recognised as stored).
+   */
   async update(transactionId: number, change: Omit<Parameters<TransactionsRepo['update']>[0], 'id'>, samples: MeterSample[] = []): Promise<Transaction | undefined> {
+    if (samples.length > 0) {
+      const current = this.repo.get(transactionId);
+      if (current) await this.storeFor(current.stationId, change.evseId ?? current.evseId, current.id, samples);
+    }
     const tx = await this.writes.run(() => {
       this.repo.update({ ...change, id: transactionId });
       const updated = this.repo.get(transactionId);
-      return updated && samples.length > 0 ? this.storeSamples(updated.stationId, updated.evseId, updated, samples) : updated;
+      return updated && samples.length > 0 ? this.applyLive(updated, samples, (id, due) => this.repo.writeLive(id, due)) : updated;
     });
     if (tx) this.events.publish({ type: 'transaction.updated', data: tx });
     return tx;
@@ -178,32 +195,43 @@ export class TransactionService {
   /** Stores meter samples (acknowledged only once durable) and updates the session's live figures. */
   async recordMeterValues(stationId: string, evseId: number, transactionId: number | null, samples: MeterSample[]): Promise<Transaction | undefined> {
     if (samples.length === 0) return undefined;
-    // The read inside the write then finds the session in memory, unless a write queued before changed it.
-    if (transactionId !== null) this.repo.preload(transactionId);
-    const tx = await this.writes.run(() => {
-      let linked = transactionId !== null ? this.repo.get(transactionId) : undefined;
-      if (linked && linked.stationId !== stationId) linked = undefined;
-      // Clock-aligned values come without a transaction id; they still belong to the session running on the EVSE.
-      if (!linked && transactionId === null && evseId > 0) linked = this.repo.activeOnEvse(stationId, evseId)[0];
-      return this.storeSamples(stationId, evseId, linked, samples);
-    });
-    if (tx?.status === 'active') this.events.publish({ type: 'transaction.updated', data: tx });
+    let linked = transactionId !== null ? this.repo.get(transactionId) : undefined;
+    if (linked && linked.stationId !== stationId) linked = undefined;
+    // Clock-aligned values come without a transaction id; they still belong to the session running on the EVSE.
+    if (!linked && transactionId === null && evseId > 0) linked = this.repo.activeOnEvse(stationId, evseId)[0];
+    await this.storeFor(stationId, evseId, linked?.id ?? null, samples);
+    if (!linked) return undefined;
+    // The session as it is now: a stop may have been stored while the samples were.
+    const current = this.repo.get(linked.id);
+    if (!current) return undefined;
+    const tx = this.applyLive(current, samples, (id, due) => void this.writes.run(() => this.repo.writeLive(id, due)).catch(() => {}));
+    if (tx.status === 'active') this.events.publish({ type: 'transaction.updated', data: tx });
     return tx;
   }
 
-  /** Inside a queued write: the samples, and the session's live figures; returns the session as now stored. */
-  private storeSamples(stationId: string, evseId: number, linked: Transaction | undefined, samples: MeterSample[]): Transaction | undefined {
-    this.repo.insertSamples(stationId, evseId, linked?.id ?? null, samples);
-    if (!linked) return undefined;
+  private storeFor(stationId: string, evseId: number, transactionId: number | null, samples: MeterSample[]): Promise<void> {
+    this.repo.noteSamples(transactionId, samples);
+    return this.store(stationId, evseId, transactionId, samples);
+  }
+
+  /**
+   * Takes stored samples into the session's live figures (in memory; written to its row now and then through
+   * `writeDue`, which a lost write only delays, see LiveFigures); returns the session with them.
+   */
+  private applyLive(linked: Transaction, samples: MeterSample[], writeDue: (id: number, due: NonNullable<ReturnType<TransactionsRepo['live']['record']>>) => void): Transaction {
     const byTime = new Map<string, MeterSample[]>();
-    for (const s of samples) byTime.set(s.timestamp, [...(byTime.get(s.timestamp) ?? []), s]);
+    for (const s of samples) {
+      const group = byTime.get(s.timestamp);
+      if (group) group.push(s);
+      else byTime.set(s.timestamp, [s]);
+    }
     const now = new Date().toISOString();
     let tx = linked;
     for (const [at, group] of [...byTime].sort(([a], [b]) => a.localeCompare(b))) {
       const meterWh = energyRegister(group);
       const powerW = activePower(group);
-      this.repo.recordLive(tx.id, at, meterWh, powerW, now);
-      // What the UPDATE just did, without reading the row back.
+      const due = this.repo.live.record(tx.id, at, meterWh, powerW, now);
+      if (due) writeDue(tx.id, due);
       if (tx.lastSampleAt === null || tx.lastSampleAt <= at) {
         tx = { ...tx, lastMeterWh: meterWh ?? tx.lastMeterWh, lastPowerW: powerW ?? tx.lastPowerW, lastSampleAt: at, updatedAt: now };
       }

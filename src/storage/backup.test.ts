@@ -13,6 +13,7 @@ import { createLogger } from '../log/logger.ts';
 import { runAmpyard, startChildServer } from '../testing/child-server.ts';
 import { startTestServer } from '../testing/server.ts';
 import { DailyBackups } from './daily-backups.ts';
+import { meterValuesFile } from './meter-values/meter-values-file.ts';
 import { databaseFile, openDatabase } from './database.ts';
 
 const childArgs = ['--accept-unknown', '--allow-profile0', '--tls-port', '0', '--log-level', 'warn', '--max-messages-per-minute', '1000000'];
@@ -85,15 +86,16 @@ describe('ampyard backup and restore', () => {
 
       await station.close();
       assert.equal((await server.stop()).code, 0);
-      const before = count(databaseFile(dataDir), 'SELECT COUNT(*) AS n FROM meter_values');
+      const before = count(meterValuesFile(dataDir), 'SELECT COUNT(*) AS n FROM meter_values');
       assert.ok(before > backedUp);
       const restored = await runAmpyard(['restore', file, '--data-dir', dataDir]);
       assert.equal(restored.code, 0, restored.stderr);
       const previous = /the previous database is kept as (\S+)\n/.exec(restored.stdout)?.[1];
       assert.ok(previous && existsSync(previous), restored.stdout);
       assert.match(previous, /ampyard-before-restore-\d{4}-\d{2}-\d{2}T\d{2}-\d{2}-\d{2}Z\.sqlite$/);
-      assert.equal(count(previous, 'SELECT COUNT(*) AS n FROM meter_values'), before, 'the previous database is kept whole');
-      assert.equal(count(databaseFile(dataDir), 'SELECT COUNT(*) AS n FROM meter_values'), backedUp);
+      const previousMeterValues = previous.replace('ampyard-before-restore-', 'meter-values-before-restore-');
+      assert.equal(count(previousMeterValues, 'SELECT COUNT(*) AS n FROM meter_values'), before, 'the previous meter values are kept whole');
+      assert.equal(count(meterValuesFile(dataDir), 'SELECT COUNT(*) AS n FROM meter_values'), backedUp, 'the backup\'s meter values are back in their file');
 
       const restarted = await startChildServer({ dataDir, args: childArgs });
       assert.equal((await restarted.stop()).code, 0);

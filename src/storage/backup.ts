@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, copyFileSync, existsSync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { databaseFile, openDatabase, openSqlite, type Db } from './database.ts';
+import { copyMeterValuesInto, meterValuesFile } from './meter-values/meter-values-file.ts';
 import { migrations } from './migrations/index.ts';
 
 export class BackupError extends Error {
@@ -49,6 +50,9 @@ function count(db: Db, table: string): number {
  * transaction, so writes by another process cannot make the copy start over (the command-line tool); the
  * appliance's own daily backup goes in steps so that it never stalls the event loop for long. The copy is
  * written beside `file`, checked, flushed to disk and then renamed into place, so `file` is never half-written.
+ * The meter values, kept in a file of their own while the appliance runs, are copied into the backup's
+ * meter_values table (in chunks between turns of the event loop, unless `oneStep`): a backup is one file, and
+ * opening it as a database moves them out again (moveMeterValuesOut).
  */
 export async function writeBackup(db: Db, file: string, dataDir: string, options: { oneStep?: boolean } = {}): Promise<DatabaseSummary> {
   const target = resolve(file);
@@ -58,6 +62,10 @@ export async function writeBackup(db: Db, file: string, dataDir: string, options
     await db.backup(partial, { progress: () => (options.oneStep ? 0x7fffffff : 1000) });
     const copy = openSqlite(partial, dataDir);
     try {
+      const meterValues = meterValuesFile(dataDir);
+      if (existsSync(meterValues)) {
+        await copyMeterValuesInto(copy, meterValues, options.oneStep ? {} : { pause: () => new Promise((resolve) => setImmediate(resolve)) });
+      }
       // A self-contained single file, whatever journal mode the source used.
       copy.pragma('journal_mode = DELETE');
       const check = copy.pragma('quick_check', { simple: true });
@@ -122,7 +130,8 @@ export function fileStamp(at: Date): string {
 
 /**
  * Replaces the database of a stopped appliance with the backup `file`. The current database (with its WAL, so
- * nothing committed is left behind) is kept beside it as `ampyard-before-restore-<time>.sqlite`; the backup is
+ * nothing committed is left behind) is kept beside it as `ampyard-before-restore-<time>.sqlite` (its meter values as
+ * `meter-values-before-restore-<time>.sqlite`); the backup is
  * copied in under a temporary name, flushed and renamed into place, then opened once so that migrations bring
  * an older backup up to this version. The caller holds the data directory lock.
  */
@@ -141,6 +150,14 @@ export function restoreDatabase(dataDir: string, file: string, now = new Date())
     for (const suffix of ['-wal', '-journal']) if (existsSync(target + suffix)) renameSync(target + suffix, previous + suffix);
   }
   rmSync(`${target}-shm`, { force: true });
+  // The backup carries its meter values; the current ones are kept beside the previous database.
+  const meterValues = meterValuesFile(dataDir);
+  if (existsSync(meterValues)) {
+    const kept = join(dataDir, `meter-values-before-restore-${fileStamp(now)}.sqlite`);
+    renameSync(meterValues, kept);
+    if (existsSync(`${meterValues}-wal`)) renameSync(`${meterValues}-wal`, `${kept}-wal`);
+  }
+  rmSync(`${meterValues}-shm`, { force: true });
   renameSync(incoming, target);
   fsyncDir(dataDir);
   openDatabase(dataDir).close();

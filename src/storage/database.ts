@@ -4,6 +4,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import { nativeSqliteBinding } from '../platform/sea.ts';
 import { migrate, type UpgradeNotice } from './migrate.ts';
 import { backupsDir, dailyBackupFiles } from './backup-files.ts';
+import { attachMeterValues, moveMeterValuesOut } from './meter-values/meter-values-file.ts';
 
 export type Db = BetterSqlite3.Database;
 
@@ -40,18 +41,20 @@ export function prepareDataDir(dataDir: string): void {
 }
 
 /**
- * Opens (creating if needed) the appliance database: WAL journal; what we acknowledge to a charger survives a
- * power cut because the write queue fsyncs the WAL before it settles a write (off the event loop, per group commit),
- * foreign keys on, and every migration applied.
- */
-/**
  * SQLite's page cache for the appliance connection (its default is 2 MB). Thousands of stations each add rows
  * at their own place in the meter-value indexes and touch their own session row: tens of thousands of pages
  * are touched every few seconds. With 2 MB most of them were read back through the OS for every message.
  */
 const CACHE_KIB = 48 * 1024;
 
-export function openDatabase(dataDir: string, options: { onUpgrade?: UpgradeNotice } = {}): Db {
+/**
+ * Opens (creating if needed) the appliance database: WAL journal; what we acknowledge to a charger survives a
+ * power cut because the write queue fsyncs the WAL before it settles a write (off the event loop, per group commit),
+ * foreign keys on, every migration applied, and the meter-value file attached.
+ * `onMeterValuesMoved`: meter values were found in the main file (a database from before they had a file of
+ * their own, or a restored backup) and have been moved into theirs (meter-values-file.ts).
+ */
+export function openDatabase(dataDir: string, options: { onUpgrade?: UpgradeNotice; onMeterValuesMoved?: (rows: number) => void } = {}): Db {
   prepareDataDir(dataDir);
   const file = databaseFile(dataDir);
   let db: Db;
@@ -73,7 +76,10 @@ export function openDatabase(dataDir: string, options: { onUpgrade?: UpgradeNoti
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     db.pragma(`cache_size = ${-CACHE_KIB}`);
+    attachMeterValues(db, dataDir, NEW_DATABASE_PAGE_SIZE);
     migrate(db, undefined, options.onUpgrade);
+    const moved = moveMeterValuesOut(db);
+    if (moved) options.onMeterValuesMoved?.(moved);
   } catch (error) {
     db.close();
     const message = (error as Error).message;

@@ -62,16 +62,7 @@ describe('disk and database faults', () => {
       // No more pages than the file has now: what needs a new page fails with SQLITE_FULL, as on a full disk.
       const pages = db.pragma('page_count', { simple: true }) as number;
       db.pragma(`max_page_count = ${pages}`);
-      const samples = Array.from({ length: 40 }, (_, i) => ({ value: String(1000 + i), measurand: 'Energy.Active.Import.Register', unit: 'Wh' }));
-      let meterRefused: unknown[] | undefined;
-      for (let i = 0; i < 500 && !meterRefused; i++) {
-        const answer = await cp.call('MeterValues', { connectorId: 1, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: samples }] });
-        if (answer[0] === 4) meterRefused = answer;
-      }
-      assert.ok(meterRefused, 'meter values fill the database until refused');
-      assert.deepEqual(meterRefused.slice(2, 3), ['InternalError']);
-      assert.match(String(meterRefused[3]), /disk holding the database is full/);
-
+      // Meter values are stored in a file of their own by the storage worker; the tmpfs test below fills the disk under them.
       const acknowledged: Array<{ payload: ReturnType<typeof startPayload>; id: number }> = [];
       let refused: ReturnType<typeof startPayload> | undefined;
       for (let c = 1; c <= 200 && !refused; c++) {
@@ -145,12 +136,23 @@ describe('disk and database faults', () => {
         else refused = payload;
       }
       assert.ok(refused, 'a StartTransaction is refused on the full disk');
+      const samples = Array.from({ length: 40 }, (_, i) => ({ value: String(1000 + i), measurand: 'Energy.Active.Import.Register', unit: 'Wh' }));
+      let meterRefused: unknown[] | undefined;
+      for (let i = 0; i < 500 && !meterRefused; i++) {
+        const answer = await cp.call('MeterValues', { connectorId: 1, meterValue: [{ timestamp: new Date(Date.now() + i).toISOString(), sampledValue: samples }] });
+        if (answer[0] === 4) meterRefused = answer;
+      }
+      assert.ok(meterRefused, 'meter values are refused on the full disk');
+      assert.deepEqual(meterRefused.slice(2, 3), ['InternalError']);
+      assert.match(String(meterRefused[3]), /disk holding the database is full/, server.output());
       assert.equal((await cp.call('Heartbeat', {}))[0], 3, 'still up');
       assert.match(server.output(), /storage: the disk holding the database is full/);
 
       rmSync(filler);
       const retry = await cp.call('StartTransaction', refused);
       assert.equal(retry[0], 3, JSON.stringify(retry));
+      const meterAgain = await cp.call('MeterValues', { connectorId: 1, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: samples.slice(0, 1) }] });
+      assert.equal(meterAgain[0], 3, JSON.stringify(meterAgain));
       acknowledged.push((retry[2] as { transactionId: number }).transactionId);
       await cp.close();
       assert.equal((await server.stop()).code, 0);

@@ -1,6 +1,7 @@
 import { dirname } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { openSqlite, type Db } from './database.ts';
+import { METER_SCHEMA, meterValuesFile } from './meter-values/meter-values-file.ts';
 import { Where } from './paged-query.ts';
 
 export interface SessionExportFilter {
@@ -83,6 +84,7 @@ export class ExportsRepo {
     let rows: IterableIterator<unknown[]>;
     try {
       db.pragma('busy_timeout = 5000');
+      db.prepare(`ATTACH DATABASE ? AS ${METER_SCHEMA}`).run(meterValuesFile(this.dataDir));
       rows = (db.prepare(sql) as Statement<unknown[], unknown[]>).raw(true).iterate(...args);
     } catch (error) {
       db.close();

@@ -6,11 +6,13 @@ import { describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
 import { openDatabase } from './database.ts';
 import { MESSAGE_LOG_FILE, MessageLog } from './message-log.ts';
+import { meterValuesFile } from './meter-values/meter-values-file.ts';
 import { StorageWorker } from './worker/storage-worker-client.ts';
 
 function startLog(dataDir: string, maxRows: number): MessageLog {
   openDatabase(dataDir).close();
-  const worker = new StorageWorker({ databaseFile: join(dataDir, 'ampyard.sqlite'), messageLogFile: join(dataDir, MESSAGE_LOG_FILE), messageLogMaxRows: maxRows }, (problem) => {
+  const files = { databaseFile: join(dataDir, 'ampyard.sqlite'), messageLogFile: join(dataDir, MESSAGE_LOG_FILE), meterValuesFile: meterValuesFile(dataDir), meterCheckpointGate: new SharedArrayBuffer(4) };
+  const worker = new StorageWorker({ ...files, messageLogMaxRows: maxRows }, (problem) => {
     throw new Error(problem);
   });
   return new MessageLog(worker);

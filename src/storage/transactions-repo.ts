@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { MeterSample } from '../domain/meter.ts';
 import type { Transaction, TransactionFilter } from '../domain/transaction.ts';
 import type { Db } from './database.ts';
-import { LiveFigures } from './live-figures.ts';
+import { LiveFigures, type Figures as LiveRowFigures } from './live-figures.ts';
 import { LIVE_MEASURANDS } from './live-readings-repo.ts';
+import { MeterValuesWriter } from './meter-values/meter-values-writer.ts';
 import { Where, pagedList } from './paged-query.ts';
 
 const columns = `id, station_id AS stationId, evse_id AS evseId, connector_id AS connectorId, station_tx_id AS stationTxId,
@@ -68,8 +69,7 @@ export class TransactionsRepo {
    * chargers report energy alone, and their sessions need no look-up after every meter value.
    */
   private readonly withoutLiveReadings = new Set<number>();
-  /** Per EVSE ("evseId stationId"): the newest stored sample's timestamp ('' for none), see insertSamples. */
-  private readonly newestSampleAt = new Map<string, string>();
+  private samples: MeterValuesWriter | undefined;
   /**
    * Running sessions' rows as committed, by id, and their ids by "stationId stationTxId": every meter value
    * reads its session. Kept only for rows read outside a transaction, and dropped by every write to the row
@@ -103,12 +103,6 @@ export class TransactionsRepo {
           group_id = COALESCE(@groupId, group_id), auth_status = COALESCE(@authStatus, auth_status), charging_state = COALESCE(@chargingState, charging_state),
           seq_no = COALESCE(@seqNo, seq_no), offline = MAX(offline, @offline), evse_id = COALESCE(@evseId, evse_id),
           connector_id = COALESCE(@connectorId, connector_id), updated_at = @now WHERE id = @id`),
-      insertSample: db.prepare(`INSERT INTO meter_values (station_id, evse_id, transaction_id, timestamp, measurand, phase, location, context,
-          unit, value, raw_value, raw_unit, signed_data)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
-      newestSampleAt: db.prepare('SELECT MAX(timestamp) FROM meter_values WHERE station_id = ? AND evse_id = ?').pluck(),
-      sameReading: db.prepare(`SELECT 1 FROM meter_values WHERE station_id = ? AND evse_id = ? AND timestamp = ? AND measurand = ?
-          AND COALESCE(phase, '') = ? AND COALESCE(location, '') = ? AND COALESCE(context, '') = ? LIMIT 1`).pluck(),
       sessionWindow: db.prepare('SELECT station_id AS stationId, started_at AS startedAt, ended_at AS endedAt FROM transactions WHERE id = ?'),
       registerReadings: db.prepare(`${SESSION_SAMPLES} SELECT m.value FROM evse JOIN meter_values m ON ${SESSION_SAMPLE}
           AND m.measurand = 'Energy.Active.Import.Register' AND m.phase IS NULL AND m.value IS NOT NULL ORDER BY m.timestamp, m.id`).pluck(),
@@ -124,11 +118,6 @@ export class TransactionsRepo {
 
   get(id: number): Transaction | undefined {
     return this.toTransaction(this.activeRows.get(id) ?? this.remember(this.s.byId.get(id) as Row | undefined));
-  }
-
-  /** Outside a write: keeps a running session in memory, so that a write reading it next finds it there. */
-  preload(id: number): void {
-    if (!this.activeRows.has(id)) this.remember(this.s.byId.get(id) as Row | undefined);
   }
 
   private remember(row: Row | undefined): Row | undefined {
@@ -202,40 +191,24 @@ export class TransactionsRepo {
   /** A sample's live figures for the session (null: not in this sample); the row is written now and then, see LiveFigures. */
   recordLive(id: number, at: string, meterWh: number | null, powerW: number | null, now = new Date().toISOString()): void {
     const due = this.live.record(id, at, meterWh, powerW, now);
-    if (!due) return;
+    if (due) this.writeLive(id, due);
+  }
+
+  /** Inside a queued write: a session's live figures that LiveFigures.record said are due on its row. */
+  writeLive(id: number, due: LiveRowFigures): void {
     this.forget(id);
     this.s.live.run({ id, at: due.at, meterWh: due.meterWh, powerW: due.powerW, now: due.now });
   }
 
-  /**
-   * One EVSE's samples, each stored once: a charger re-sends readings it never saw answered. A reading newer than
-   * the EVSE's newest stored one cannot be stored yet (almost every reading); only older ones are looked up.
-   * Positional parameters, as binding 13 named ones per row costs more than the insert.
-   */
+  /** Inside a queued write, on this connection (tools and tests; the appliance stores samples through its MeterStore). */
   insertSamples(stationId: string, evseId: number, transactionId: number | null, samples: MeterSample[]): void {
-    const insert = this.s.insertSample;
+    this.noteSamples(transactionId, samples);
+    (this.samples ??= new MeterValuesWriter(this.db)).insert(stationId, evseId, transactionId, samples);
+  }
+
+  /** Keeps track of which sessions have samples the load balancer reads; called for every sample stored. */
+  noteSamples(transactionId: number | null, samples: readonly MeterSample[]): void {
     if (transactionId !== null && samples.some((s) => s.value !== null && LIVE_MEASURANDS.includes(s.measurand))) this.withoutLiveReadings.delete(transactionId);
-    const key = `${evseId} ${stationId}`;
-    let newest = this.newestSampleAt.get(key);
-    if (newest === undefined) newest = (this.s.newestSampleAt.get(stationId, evseId) as string | null) ?? '';
-    const storedNow = new Set<string>();
-    let latest = newest;
-    for (const s of samples) {
-      const phase = s.phase ?? null, location = s.location ?? null, context = s.context ?? null;
-      if (s.timestamp <= newest) {
-        if (this.s.sameReading.get(stationId, evseId, s.timestamp, s.measurand, phase ?? '', location ?? '', context ?? '') !== undefined) continue;
-      } else {
-        // Readings newer than every stored one can still repeat within this message.
-        const identity = `${s.timestamp} ${s.measurand} ${phase} ${location} ${context}`;
-        if (storedNow.has(identity)) continue;
-        storedNow.add(identity);
-      }
-      insert.run(stationId, evseId, transactionId, s.timestamp, s.measurand, phase, location, context, s.unit ?? null,
-        s.value ?? null, s.rawValue ?? null, s.rawUnit ?? null, s.signedData ?? null);
-      if (s.timestamp > latest) latest = s.timestamp;
-    }
-    // Kept even if the write is rolled back: it only sends more readings through the look-up, which stays correct.
-    this.newestSampleAt.set(key, latest);
   }
 
   /** False when the session surely has no current, power or SoC sample stored (see LiveReadingsRepo). */

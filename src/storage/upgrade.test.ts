@@ -78,8 +78,11 @@ const fixtures: Record<number, (db: Db) => void> = {
 
 type Row = Record<string, unknown>;
 
+/** The tables, in the main file and (once opened as the appliance does) the attached meter-value file. */
 function tables(db: Db): string[] {
-  return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
+  const attached = (db.pragma('database_list') as Array<{ name: string }>).some((d) => d.name === 'meter');
+  const from = attached ? '(SELECT type, name FROM main.sqlite_master UNION ALL SELECT type, name FROM meter.sqlite_master)' : 'sqlite_master';
+  return (db.prepare(`SELECT name FROM ${from} WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`).all() as { name: string }[]).map((r) => r.name);
 }
 
 /** A value for a column that satisfies a simple CHECK (x IN (...)) or (x BETWEEN a AND b) in the table's SQL. */

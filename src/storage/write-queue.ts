@@ -144,6 +144,11 @@ export class WriteQueue {
     this.batchListener = listener;
   }
 
+  /** What a write elsewhere found (the meter values, stored by the storage worker): a problem, or undefined once one succeeds. */
+  reportStorage(problem: StorageProblem | undefined): void {
+    this.setHealth(problem);
+  }
+
   private setHealth(problem: StorageProblem | undefined): void {
     if (problem === undefined && this.state.ok) return;
     if (problem !== undefined && this.state.problem === problem) return;

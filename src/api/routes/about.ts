@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
 import { databaseFile } from '../../storage/database.ts';
+import { meterValuesFile } from '../../storage/meter-values/meter-values-file.ts';
 import { defineRoute } from '../openapi/define-route.ts';
 
 function fileSize(file: string): number {
@@ -17,13 +18,13 @@ function fileSize(file: string): number {
 export function aboutRoutes(services: Services): Hono {
   const app = new Hono();
   defineRoute(app, { method: 'get', path: '/', summary: 'Version, data directory, uptime, database size and licence', tags: ['API'] }, (c) => {
-    const database = databaseFile(services.dataDir);
+    const files = [databaseFile(services.dataDir), meterValuesFile(services.dataDir)];
     return c.json({
       version: services.version,
       dataDir: resolve(services.dataDir),
       startedAt: services.startedAt.toISOString(),
       uptimeSeconds: Math.round((Date.now() - services.startedAt.getTime()) / 1000),
-      databaseBytes: fileSize(database) + fileSize(`${database}-wal`),
+      databaseBytes: files.reduce((sum, file) => sum + fileSize(file) + fileSize(`${file}-wal`), 0),
       licence: 'Apache-2.0',
       apiDocs: '/api/docs',
     });

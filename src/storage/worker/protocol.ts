@@ -2,11 +2,20 @@ import type { MessageLogEntry } from '../message-log.ts';
 
 /** What the storage worker is started with. */
 export interface StorageWorkerData {
+  /** Which thread this is: the storage thread, or the meter-value thread (the meter-value file's writer). */
+  role: 'storage' | 'meter-values';
   /** The appliance database: the worker checkpoints it with a connection of its own. */
   databaseFile: string;
   /** The OCPP message log's own database file (diagnostics; not synced). */
   messageLogFile: string;
   messageLogMaxRows: number;
+  /** The meter values' database file (meter-values-file.ts), written by the meter-value thread alone. */
+  meterValuesFile: string;
+  /**
+   * Shared by the two threads (one Int32): 1 while the storage thread asks the meter-value thread to hold its
+   * commits, so that a checkpoint can catch up with the meter-value file's WAL and the WAL can start over.
+   */
+  meterCheckpointGate: SharedArrayBuffer;
   /** The better-sqlite3 addon already extracted by the executable; undefined when running from source. */
   nativeBindingFile: string | undefined;
 }
@@ -14,13 +23,26 @@ export interface StorageWorkerData {
 /** Message-log rows travel as one flat array, LOG_FIELDS values a row, to keep postMessage cheap. */
 export const LOG_FIELDS = 7;
 
+/**
+ * Meter samples travel flat too: per write its id, station, EVSE, transaction (or null) and number of samples,
+ * then SAMPLE_FIELDS values per sample (see encodeSamples).
+ */
+export const SAMPLE_FIELDS = 10;
+export type FlatSamples = Array<string | number | null>;
+
+/** A write the worker could not store: its id, the SQLite error code (storage-health.ts reads it) and message. */
+export type FailedWrite = [id: number, code: string | null, message: string];
+
 export type ToWorker =
   | { type: 'log'; rows: Array<string | null> }
+  | { type: 'samples'; writes: FlatSamples }
   | { type: 'query'; id: number; stationId: string; limit: number; beforeId: number }
   | { type: 'checkpoint' }
   | { type: 'close' };
 
 export type FromWorker =
+  | { type: 'ready' }
+  | { type: 'stored'; upTo: number; failed: FailedWrite[] }
   | { type: 'rows'; id: number; items: MessageLogEntry[] }
   | { type: 'checkpointed'; frames: number }
   | { type: 'closed' }

@@ -1,16 +1,17 @@
-import { Worker } from 'node:worker_threads';
-import { nativeSqliteBindingFile, seaAsset } from '../../platform/sea.ts';
+import type { Worker } from 'node:worker_threads';
 import type { MessageLogEntry } from '../message-log.ts';
 import type { FromWorker, StorageWorkerData, ToWorker } from './protocol.ts';
+import { closeThread, startWorkerThread } from './worker-thread.ts';
 
-/** The storage worker's code as one script, embedded in the executable by scripts/build/build.ts. */
-export const STORAGE_WORKER_ASSET = 'storage-worker.cjs';
+export { STORAGE_WORKER_ASSET } from './worker-thread.ts';
 
 /**
- * The main thread's side of the storage worker thread (storage-worker.ts): checkpoints of the appliance
- * database and the OCPP message log, so that neither costs the event loop a copy or an fsync.
+ * The main thread's side of the storage thread (storage-worker.ts): checkpoints of the appliance database and
+ * the meter-value file, and the OCPP message log, so that none of them costs the event loop a copy or an fsync.
  */
 export class StorageWorker {
+  /** Settles once the thread has opened its files; rejects if it could not. */
+  readonly ready: Promise<void>;
   private readonly worker: Worker;
   private readonly queries = new Map<number, (items: MessageLogEntry[]) => void>();
   private nextQuery = 0;
@@ -18,32 +19,29 @@ export class StorageWorker {
   private closing: Promise<void> | undefined;
   private exited = false;
 
-  constructor(data: Omit<StorageWorkerData, 'nativeBindingFile'>, onProblem: (message: string) => void) {
-    const workerData: StorageWorkerData = { ...data, nativeBindingFile: nativeSqliteBindingFile() };
-    const embedded = seaAsset(STORAGE_WORKER_ASSET);
-    this.worker = embedded
-      ? new Worker(embedded.toString('utf8'), { eval: true, workerData })
-      : new Worker(new URL('./storage-worker.ts', import.meta.url), { workerData });
-    // Nothing here keeps the process alive: closing the appliance closes the worker.
-    this.worker.unref();
-    this.worker.on('message', (message: FromWorker) => {
-      if (message.type === 'rows') {
-        this.queries.get(message.id)?.(message.items);
-        this.queries.delete(message.id);
-      } else if (message.type === 'checkpointed') {
-        this.checkpointDone?.(message.frames);
-        this.checkpointDone = undefined;
-      } else if (message.type === 'problem') {
-        onProblem(message.message);
-      }
+  constructor(data: Omit<StorageWorkerData, 'nativeBindingFile' | 'role'>, onProblem: (message: string) => void) {
+    const started = startWorkerThread({ ...data, role: 'storage' }, {
+      onMessage: (message: FromWorker) => {
+        if (message.type === 'rows') {
+          this.queries.get(message.id)?.(message.items);
+          this.queries.delete(message.id);
+        } else if (message.type === 'checkpointed') {
+          this.checkpointDone?.(message.frames);
+          this.checkpointDone = undefined;
+        } else if (message.type === 'problem') {
+          onProblem(message.message);
+        }
+      },
+      onError: (error) => onProblem(`storage worker failed: ${error.message}`),
+      onExit: () => {
+        this.exited = true;
+        for (const answer of this.queries.values()) answer([]);
+        this.queries.clear();
+        this.checkpointDone?.(0);
+      },
     });
-    this.worker.on('error', (error) => onProblem(`storage worker failed: ${error.message}`));
-    this.worker.on('exit', () => {
-      this.exited = true;
-      for (const answer of this.queries.values()) answer([]);
-      this.queries.clear();
-      this.checkpointDone?.(0);
-    });
+    this.worker = started.worker;
+    this.ready = started.ready;
   }
 
   post(message: ToWorker): void {
@@ -73,10 +71,7 @@ export class StorageWorker {
   close(): Promise<void> {
     this.closing ??= this.exited
       ? Promise.resolve()
-      : new Promise<void>((resolve) => {
-          this.worker.once('exit', () => resolve());
-          this.worker.postMessage({ type: 'close' } satisfies ToWorker);
-        });
+      : closeThread(this.worker);
     return this.closing;
   }
 }

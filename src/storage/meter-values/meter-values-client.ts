@@ -1,0 +1,110 @@
+import type { Worker } from 'node:worker_threads';
+import type { MeterSample } from '../../domain/meter.ts';
+import { StorageUnavailableError, storageProblemOf } from '../storage-health.ts';
+import type { FlatSamples, FromWorker, StorageWorkerData, ToWorker } from '../worker/protocol.ts';
+import { closeThread, startWorkerThread } from '../worker/worker-thread.ts';
+import { encodeWrite } from './flat-samples.ts';
+
+interface PendingWrite {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * Writes go to the thread at most a millisecond after they are made (or at once when many are waiting): a
+ * message per turn of the event loop cost the main thread more than the writes themselves under load.
+ */
+const SEND_AFTER_MS = 1;
+const SEND_AT_WRITES = 256;
+
+const stopped = () => new StorageUnavailableError('io_error', new Error('the meter-value thread has stopped'));
+
+/**
+ * The main thread's side of the meter-value thread (meter-values-thread.ts): storing a meter value costs the
+ * event loop a few array pushes, and one message carries the writes of a millisecond.
+ */
+export class MeterValuesThread {
+  /** Settles once the thread has opened the meter-value file; rejects if it could not. */
+  readonly ready: Promise<void>;
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, PendingWrite>();
+  private outgoing: FlatSamples = [];
+  private outgoingWrites = 0;
+  private nextWrite = 0;
+  private sendScheduled = false;
+  private storedListener: ((failure: StorageUnavailableError | undefined) => void) | undefined;
+  private closing: Promise<void> | undefined;
+  private exited = false;
+
+  constructor(data: Omit<StorageWorkerData, 'nativeBindingFile' | 'role'>, onProblem: (message: string) => void) {
+    const started = startWorkerThread({ ...data, role: 'meter-values' }, {
+      onMessage: (message: FromWorker) => {
+        if (message.type === 'stored') this.settle(message);
+      },
+      onError: (error) => onProblem(`meter-value thread failed: ${error.message}`),
+      onExit: () => {
+        this.exited = true;
+        for (const write of this.pending.values()) write.reject(stopped());
+        this.pending.clear();
+      },
+    });
+    this.worker = started.worker;
+    this.ready = started.ready;
+  }
+
+  /** Stores one EVSE's meter samples; settles once they are durable, or rejects (StorageUnavailableError). */
+  storeSamples(stationId: string, evseId: number, transactionId: number | null, samples: readonly MeterSample[]): Promise<void> {
+    if (this.exited || this.closing) return Promise.reject(stopped());
+    const id = ++this.nextWrite;
+    encodeWrite(this.outgoing, id, stationId, evseId, transactionId, samples);
+    if (++this.outgoingWrites >= SEND_AT_WRITES) this.send();
+    else if (!this.sendScheduled) {
+      this.sendScheduled = true;
+      setTimeout(() => this.send(), SEND_AFTER_MS);
+    }
+    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+  }
+
+  /** Hears after every stored batch: undefined, or the storage failure it met (for the storage health). */
+  onStored(listener: (failure: StorageUnavailableError | undefined) => void): void {
+    this.storedListener = listener;
+  }
+
+  /** Stores what was handed over, closes the file and ends the thread. */
+  close(): Promise<void> {
+    if (!this.closing && !this.exited) this.send();
+    this.closing ??= this.exited
+      ? Promise.resolve()
+      : closeThread(this.worker);
+    return this.closing;
+  }
+
+  private send(): void {
+    this.sendScheduled = false;
+    if (this.outgoing.length === 0 || this.exited) return;
+    const writes = this.outgoing;
+    this.outgoing = [];
+    this.outgoingWrites = 0;
+    this.worker.postMessage({ type: 'samples', writes } satisfies ToWorker);
+  }
+
+  private settle(message: Extract<FromWorker, { type: 'stored' }>): void {
+    const failed = new Map(message.failed.map(([id, code, text]) => [id, Object.assign(new Error(text), { code })]));
+    let storageFailure: StorageUnavailableError | undefined;
+    // The thread stores writes in the order of their ids.
+    for (const [id, write] of this.pending) {
+      if (id > message.upTo) break;
+      this.pending.delete(id);
+      const error = failed.get(id);
+      if (!error) {
+        write.resolve();
+        continue;
+      }
+      const problem = storageProblemOf(error);
+      const failure = problem ? new StorageUnavailableError(problem, error) : error;
+      if (failure instanceof StorageUnavailableError) storageFailure ??= failure;
+      write.reject(failure);
+    }
+    this.storedListener?.(storageFailure);
+  }
+}

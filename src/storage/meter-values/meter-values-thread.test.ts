@@ -1,0 +1,85 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import BetterSqlite3 from 'better-sqlite3';
+import type { MeterSample } from '../../domain/meter.ts';
+import { openDatabase } from '../database.ts';
+import { MESSAGE_LOG_FILE } from '../message-log.ts';
+import { StorageUnavailableError } from '../storage-health.ts';
+import { StorageWorker } from '../worker/storage-worker-client.ts';
+import { MeterValuesThread } from './meter-values-client.ts';
+import { meterValuesFile } from './meter-values-file.ts';
+
+const sample = (timestamp: string, value: number): MeterSample => ({
+  timestamp, measurand: 'Energy.Active.Import.Register', phase: null, location: null, context: 'Sample.Periodic', unit: 'Wh',
+  value, rawValue: String(value), rawUnit: null, signedData: null,
+});
+
+function threads(dataDir: string) {
+  openDatabase(dataDir).close();
+  const files = {
+    databaseFile: join(dataDir, 'ampyard.sqlite'), messageLogFile: join(dataDir, MESSAGE_LOG_FILE), messageLogMaxRows: 1000,
+    meterValuesFile: meterValuesFile(dataDir), meterCheckpointGate: new SharedArrayBuffer(4),
+  };
+  const problems: string[] = [];
+  return { meter: new MeterValuesThread(files, (p) => problems.push(p)), storage: new StorageWorker(files, (p) => problems.push(p)), problems };
+}
+
+const countRows = (dataDir: string) => {
+  const db = new BetterSqlite3(meterValuesFile(dataDir), { readonly: true });
+  try {
+    return (db.prepare('SELECT COUNT(*) AS n FROM meter_values').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+};
+
+describe('meter-value thread', () => {
+  it('stores every write it acknowledges once (repeats recognised), refuses a bad write alone, and keeps its WAL bounded', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ampyard-meter-thread-'));
+    const { meter, storage, problems } = threads(dir);
+    try {
+      await Promise.all([meter.ready, storage.ready]);
+      const start = Date.parse('2026-11-24T00:00:00.000Z');
+      const at = (n: number) => new Date(start + n * 1000).toISOString();
+      // 200 EVSEs, 100 readings each, sent in bursts like a busy site; every tenth reading is sent twice.
+      let acknowledged = 0;
+      for (let round = 0; round < 100; round++) {
+        const writes: Array<Promise<void>> = [];
+        for (let evse = 0; evse < 200; evse++) {
+          const samples = [sample(at(round), round * 10)];
+          writes.push(meter.storeSamples(`CP-${evse}`, 1, evse, samples).then(() => void acknowledged++));
+          if (round % 10 === 0) writes.push(meter.storeSamples(`CP-${evse}`, 1, evse, samples));
+        }
+        // One broken write (no raw value) in the middle of a batch.
+        const broken = meter.storeSamples('CP-BAD', 1, null, [{ ...sample(at(round), 1), rawValue: undefined as unknown as string }]);
+        await assert.rejects(broken, (error: Error) => !(error instanceof StorageUnavailableError) && /raw_value|NOT NULL/i.test(error.message));
+        await Promise.all(writes);
+      }
+      assert.equal(acknowledged, 20_000);
+      assert.equal(countRows(dir), 20_000, 'each acknowledged reading once; repeats and the broken writes not stored');
+      // The storage thread checkpoints the file every 250 ms and lets the WAL start over past ~32 MB; the next
+      // write starts it over and cuts the file back.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      await meter.storeSamples('CP-AFTER', 1, null, [sample(at(0), 1)]);
+      const walBytes = statSync(`${meterValuesFile(dir)}-wal`).size;
+      assert.ok(walBytes < 40 * 1024 * 1024, `WAL of ${walBytes} bytes`);
+      assert.deepEqual(problems, []);
+    } finally {
+      await meter.close();
+      await storage.close();
+    }
+    // Closing stored everything that was handed over before it.
+    const again = threads(dir);
+    await again.meter.ready;
+    const last = again.meter.storeSamples('CP-LAST', 2, null, [sample('2026-11-25T00:00:00.000Z', 5)]);
+    await again.meter.close();
+    await last;
+    await again.storage.close();
+    assert.equal(countRows(dir), 20_002);
+    await assert.rejects(again.meter.storeSamples('CP-LAST', 2, null, [sample('2026-11-25T00:00:01.000Z', 6)]), StorageUnavailableError, 'a closed thread refuses');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
