@@ -21,8 +21,11 @@ function open(file: string): BetterSqlite3.Database {
   return new BetterSqlite3(file, { nativeBinding: addon.exports } as unknown as BetterSqlite3.Options);
 }
 
-/** How often the meter-value file is checkpointed; a page rewritten many times in between is copied once. */
-const METER_CHECKPOINT_MS = 250;
+/**
+ * How often the meter-value file is checkpointed; a page rewritten many times in between is copied once.
+ * 1 s instead of 250 ms wrote 10-30 % fewer bytes per message at every bench step (15:17 UTC run, 2026-11-24).
+ */
+const METER_CHECKPOINT_MS = 1000;
 /** 2 KiB pages: about 32 MB of WAL. */
 const METER_WAL_RESTART_FRAMES = 16_000;
 
