@@ -60,9 +60,9 @@ describe('meter-value thread', () => {
       }
       assert.equal(acknowledged, 20_000);
       assert.equal(countRows(dir), 20_000, 'each acknowledged reading once; repeats and the broken writes not stored');
-      // The storage thread checkpoints the file every 250 ms and lets the WAL start over past ~32 MB; the next
+      // The storage thread checkpoints the file every second and lets the WAL start over past ~32 MB; the next
       // write starts it over and cuts the file back.
-      await new Promise((resolve) => setTimeout(resolve, 600));
+      await new Promise((resolve) => setTimeout(resolve, 2_200));
       await meter.storeSamples('CP-AFTER', 1, null, [sample(at(0), 1)]);
       const walBytes = statSync(`${meterValuesFile(dir)}-wal`).size;
       assert.ok(walBytes < 40 * 1024 * 1024, `WAL of ${walBytes} bytes`);

@@ -6,6 +6,12 @@ import type { FromWorker, StorageWorkerData, ToWorker } from './protocol.ts';
 export const STORAGE_WORKER_ASSET = 'storage-worker.cjs';
 
 /**
+ * The threads allocate quickly but keep little (batches that are stored and dropped): V8 would grow each
+ * one's young generation to tens of megabytes. Small, it is collected more often, cheaply.
+ */
+const YOUNG_GENERATION_MB = 8;
+
+/**
  * Starts one of the storage worker threads (storage-worker.ts) and follows it: `ready` settles once it has
  * opened its files and rejects if it could not (a full disk, say). Nothing here keeps the process alive.
  */
@@ -15,9 +21,10 @@ export function startWorkerThread(
 ): { worker: Worker; ready: Promise<void> } {
   const workerData: StorageWorkerData = { ...data, nativeBindingFile: nativeSqliteBindingFile() };
   const embedded = seaAsset(STORAGE_WORKER_ASSET);
+  const options = { workerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } };
   const worker = embedded
-    ? new Worker(embedded.toString('utf8'), { eval: true, workerData })
-    : new Worker(new URL('./storage-worker.ts', import.meta.url), { workerData });
+    ? new Worker(embedded.toString('utf8'), { eval: true, ...options })
+    : new Worker(new URL('./storage-worker.ts', import.meta.url), options);
   worker.unref();
   let started: () => void = () => {};
   let failed: (error: Error) => void = () => {};
