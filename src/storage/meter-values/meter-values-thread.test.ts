@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
+import type { Worker } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import type { MeterSample } from '../../domain/meter.ts';
 import { openDatabase } from '../database.ts';
@@ -80,6 +81,45 @@ describe('meter-value thread', () => {
     await again.storage.close();
     assert.equal(countRows(dir), 20_002);
     await assert.rejects(again.meter.storeSamples('CP-LAST', 2, null, [sample('2026-11-25T00:00:01.000Z', 6)]), StorageUnavailableError, 'a closed thread refuses');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('is started again when it stops unexpectedly: meanwhile writes are refused, and what a charger re-sends is stored once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ampyard-meter-restart-'));
+    const { meter, storage, problems } = threads(dir);
+    const stored: Array<string | undefined> = [];
+    meter.onStored((failure) => stored.push(failure?.problem));
+    try {
+      await Promise.all([meter.ready, storage.ready]);
+      const at = (n: number) => new Date(Date.parse('2026-11-24T00:00:00.000Z') + n * 1000).toISOString();
+      const write = (n: number) => meter.storeSamples(`CP-${n}`, 1, null, [sample(at(n), n)]);
+      const outcomes = await Promise.allSettled(Array.from({ length: 50 }, (_, n) => {
+        const w = write(n);
+        // The thread dies with writes in flight: none of them may be acknowledged unless it was stored.
+        if (n === 25) void (meter as unknown as { worker: Worker }).worker.terminate();
+        return w;
+      }));
+      const refused = outcomes.flatMap((o, n) => (o.status === 'rejected' ? [n] : []));
+      assert.ok(refused.length > 0, 'writes in flight when the thread died are refused');
+      for (const n of refused) assert.ok((outcomes[n] as PromiseRejectedResult).reason instanceof StorageUnavailableError);
+      await assert.rejects(write(99), StorageUnavailableError, 'refused while the thread is down');
+      assert.ok(problems.some((p) => /stopped; starting it again/.test(p)), problems.join('; '));
+      assert.ok(stored.includes('io_error'), 'the storage health hears of it');
+
+      // The chargers send the refused readings again once the thread is back.
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const again = await Promise.allSettled(refused.map(write));
+        if (again.every((o) => o.status === 'fulfilled')) break;
+        assert.ok(Date.now() < deadline, 'the thread was not started again');
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      assert.ok(problems.some((p) => /started again/.test(p)), problems.join('; '));
+      assert.equal(countRows(dir), 50, 'every reading once, whether it was stored before the thread died or sent again');
+    } finally {
+      await meter.close();
+      await storage.close();
+    }
     rmSync(dir, { recursive: true, force: true });
   });
 });
