@@ -96,7 +96,7 @@ describe('meter-value thread', () => {
       const outcomes = await Promise.allSettled(Array.from({ length: 50 }, (_, n) => {
         const w = write(n);
         // The thread dies with writes in flight: none of them may be acknowledged unless it was stored.
-        if (n === 25) void (meter as unknown as { worker: Worker }).worker.terminate();
+        if (n === 25) void (meter as unknown as { thread: { worker: Worker } }).thread.worker.terminate();
         return w;
       }));
       const refused = outcomes.flatMap((o, n) => (o.status === 'rejected' ? [n] : []));

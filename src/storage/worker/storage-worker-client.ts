@@ -1,7 +1,6 @@
-import type { Worker } from 'node:worker_threads';
 import type { MessageLogEntry } from '../message-log.ts';
 import type { FromWorker, StorageWorkerData, ToWorker } from './protocol.ts';
-import { closeThread, startWorkerThread } from './worker-thread.ts';
+import { SupervisedThread } from './worker-thread.ts';
 
 export { STORAGE_WORKER_ASSET } from './worker-thread.ts';
 
@@ -12,15 +11,14 @@ export { STORAGE_WORKER_ASSET } from './worker-thread.ts';
 export class StorageWorker {
   /** Settles once the thread has opened its files; rejects if it could not. */
   readonly ready: Promise<void>;
-  private readonly worker: Worker;
+  private readonly thread: SupervisedThread;
   private readonly queries = new Map<number, (items: MessageLogEntry[]) => void>();
   private nextQuery = 0;
   private checkpointDone: ((frames: number) => void) | undefined;
-  private closing: Promise<void> | undefined;
-  private exited = false;
 
   constructor(data: Omit<StorageWorkerData, 'nativeBindingFile' | 'role'>, onProblem: (message: string) => void) {
-    const started = startWorkerThread({ ...data, role: 'storage' }, {
+    // Started again if it stops unexpectedly: without it the databases' WALs would no longer be checkpointed.
+    this.thread = new SupervisedThread({ ...data, role: 'storage' }, 'storage thread', {
       onMessage: (message: FromWorker) => {
         if (message.type === 'rows') {
           this.queries.get(message.id)?.(message.items);
@@ -32,46 +30,45 @@ export class StorageWorker {
           onProblem(message.message);
         }
       },
-      onError: (error) => onProblem(`storage worker failed: ${error.message}`),
-      onExit: () => {
-        this.exited = true;
+      onStopped: () => {
         for (const answer of this.queries.values()) answer([]);
         this.queries.clear();
         this.checkpointDone?.(0);
+        this.checkpointDone = undefined;
       },
+      onProblem,
     });
-    this.worker = started.worker;
-    this.ready = started.ready;
+    this.ready = this.thread.ready;
   }
 
+  /** Frames posted while the thread is being started again are not logged. */
   post(message: ToWorker): void {
-    if (!this.exited && !this.closing) this.worker.postMessage(message);
+    this.thread.worker?.postMessage(message);
   }
 
   /** Checkpoints the appliance database (see WalDurability); settles with the WAL's frames (0: failed or the worker is gone). */
   checkpoint(): Promise<number> {
-    if (this.exited || this.closing) return Promise.resolve(0);
+    const worker = this.thread.worker;
+    if (!worker) return Promise.resolve(0);
     return new Promise((resolve) => {
       this.checkpointDone = resolve;
-      this.worker.postMessage({ type: 'checkpoint' } satisfies ToWorker);
+      worker.postMessage({ type: 'checkpoint' } satisfies ToWorker);
     });
   }
 
   /** A station's logged frames, newest first, including every frame posted before. */
   messages(stationId: string, limit: number, beforeId: number): Promise<MessageLogEntry[]> {
-    if (this.exited || this.closing) return Promise.resolve([]);
+    const worker = this.thread.worker;
+    if (!worker) return Promise.resolve([]);
     const id = ++this.nextQuery;
     return new Promise((resolve) => {
       this.queries.set(id, resolve);
-      this.worker.postMessage({ type: 'query', id, stationId, limit, beforeId } satisfies ToWorker);
+      worker.postMessage({ type: 'query', id, stationId, limit, beforeId } satisfies ToWorker);
     });
   }
 
   /** Stores what was posted, closes the worker's connections and ends the thread. */
   close(): Promise<void> {
-    this.closing ??= this.exited
-      ? Promise.resolve()
-      : closeThread(this.worker);
-    return this.closing;
+    return this.thread.close();
   }
 }

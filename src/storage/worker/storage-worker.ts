@@ -47,6 +47,8 @@ function runStorageThread(): void {
   meterValues.pragma('synchronous = NORMAL');
   meterValues.pragma('wal_autocheckpoint = 0');
   const gate = new Int32Array(data.meterCheckpointGate);
+  // Open: a storage thread that stopped while holding it closed (and is now started again) must not stall the writer.
+  Atomics.store(gate, 0, 0);
   const checkpointMeterValues = () => (meterValues.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number; checkpointed: number }>)[0]!;
   setInterval(() => {
     attempt('meter-value checkpoint', () => {
