@@ -10,6 +10,9 @@ export interface ProcSample {
   at: number;
   /** user + system CPU time of the process so far, in seconds. */
   cpuSec: number;
+  /** The same for its main thread (the event loop) alone, and for its worker threads (named WorkerThread). */
+  mainCpuSec: number;
+  workersCpuSec: number;
   rssBytes: number;
   /** Peak RSS of the process so far (VmHWM). */
   hwmBytes: number;
@@ -37,14 +40,39 @@ function statusKb(status: string, key: string): number {
   return match ? Number(match[1]) * 1024 : 0;
 }
 
+/** The command name and user + system clock ticks of a /proc stat line. */
+function statTicks(path: string): { comm: string; ticks: number } {
+  const stat = readFileSync(path, 'utf8');
+  // Fields after the command name, which is in parentheses and may itself contain spaces.
+  const close = stat.lastIndexOf(')');
+  const fields = stat.slice(close + 2).split(' ');
+  return { comm: stat.slice(stat.indexOf('(') + 1, close), ticks: Number(fields[11]) + Number(fields[12]) };
+}
+
+/** Clock ticks of the threads Node names WorkerThread (worker_threads), 0 if unreadable. */
+function workerTicks(pid: number): number {
+  let ticks = 0;
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const t = statTicks(`/proc/${pid}/task/${tid}/stat`);
+        if (t.comm === 'WorkerThread') ticks += t.ticks;
+      } catch {
+        // the thread ended while we looked
+      }
+    }
+  } catch {
+    // the process is gone
+  }
+  return ticks;
+}
+
 /** One reading of /proc/<pid>/stat and /proc/<pid>/status; undefined once the process is gone. */
 export function readProc(pid: number): ProcSample | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // Fields after the command name, which is in parentheses and may itself contain spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const utime = Number(fields[11]);
-    const stime = Number(fields[12]);
+    const process = statTicks(`/proc/${pid}/stat`);
+    const main = statTicks(`/proc/${pid}/task/${pid}/stat`);
+    const workers = workerTicks(pid);
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const threads = Number(/^Threads:\s+(\d+)/m.exec(status)?.[1] ?? 0);
     let writeBytes = 0;
@@ -55,7 +83,9 @@ export function readProc(pid: number): ProcSample | undefined {
     }
     return {
       at: performance.now(),
-      cpuSec: (utime + stime) / ticksPerSecond(),
+      cpuSec: process.ticks / ticksPerSecond(),
+      mainCpuSec: main.ticks / ticksPerSecond(),
+      workersCpuSec: workers / ticksPerSecond(),
       rssBytes: statusKb(status, 'VmRSS'),
       hwmBytes: statusKb(status, 'VmHWM'),
       threads,
@@ -89,10 +119,10 @@ export class ProcMonitor {
     clearInterval(this.timer);
   }
 
-  /** CPU use between two samples, in % of one core (can exceed 100 with helper threads). */
-  static cpuPercent(from: ProcSample, to: ProcSample): number {
+  /** CPU use between two samples, in % of one core (can exceed 100 with helper threads); `of` picks a part. */
+  static cpuPercent(from: ProcSample, to: ProcSample, of: 'cpuSec' | 'mainCpuSec' | 'workersCpuSec' = 'cpuSec'): number {
     const wall = (to.at - from.at) / 1000;
-    return wall > 0 ? ((to.cpuSec - from.cpuSec) / wall) * 100 : 0;
+    return wall > 0 ? ((to[of] - from[of]) / wall) * 100 : 0;
   }
 
   /** Highest RSS sampled in [fromAt, toAt]. */

@@ -39,14 +39,15 @@ function perMessageKB(s: StepResult): string {
 function stepTable(run: ServerRun): string[] {
   const lines = [
     `  ${'step'.padEnd(15)} ${pad('stations', 6)} ${pad('meter', 6)} ${pad('offered/s', 9)} ${pad('answered/s', 10)} ${pad('p50', 6)} ${pad('p95', 6)} ${pad('p99', 6)} ${pad('max', 6)} ` +
-      `${pad('t/o', 4)} ${pad('err', 4)} ${pad('CPU%', 5)} ${pad('RSS MB', 7)} ${pad('DB +MB', 7)} ${pad('disk KB/msg', 11)} ${pad('gen CPU%', 8)} ${pad('other%', 6)}  sustained`,
+      `${pad('t/o', 4)} ${pad('err', 4)} ${pad('CPU%', 5)} ${pad('main%', 5)} ${pad('wkrs%', 5)} ${pad('RSS MB', 7)} ${pad('DB +MB', 7)} ${pad('disk KB/msg', 11)} ${pad('gen CPU%', 8)} ${pad('other%', 6)}  sustained`,
   ];
   for (const s of run.steps) {
     const f = s.stats.failures;
     lines.push(
       `  ${s.name.padEnd(15)} ${pad(s.stats.stations.accepted, 8)} ${pad(`${s.meterIntervalSec}s`, 6)} ${pad(s.stats.offeredPerSec, 9)} ${pad(s.stats.completedPerSec, 10)} ` +
         `${pad(ms(s.stats.latency.p50), 6)} ${pad(ms(s.stats.latency.p95), 6)} ${pad(ms(s.stats.latency.p99), 6)} ${pad(ms(s.stats.latency.max), 6)} ` +
-        `${pad(f.timeouts, 4)} ${pad(f.callErrors + f.aborted + f.unexpectedCloses, 4)} ${pad(s.server.cpuPercent, 5)} ${pad(s.server.peakRssMB, 7)} ` +
+        `${pad(f.timeouts, 4)} ${pad(f.callErrors + f.aborted + f.unexpectedCloses, 4)} ${pad(s.server.cpuPercent, 5)} ` +
+        `${pad(s.server.mainThreadCpuPercent ?? '-', 5)} ${pad(s.server.workerThreadsCpuPercent ?? '-', 5)} ${pad(s.server.peakRssMB, 7)} ` +
         `${pad(s.sqlite ? mb(s.sqlite.growthBytes) : '-', 7)} ${pad(perMessageKB(s), 11)} ${pad(s.stats.generator.cpuPercent, 8)} ${pad(s.otherCpuPercent, 6)}  ${s.sustained ? 'yes' : `no: ${s.notSustainedBecause.join('; ')}`}` +
         `${s.generatorLimited ? ' [generator-limited]' : ''}`,
     );

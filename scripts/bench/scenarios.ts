@@ -40,6 +40,9 @@ export const CAPACITY_P99_MS = 100;
 
 export interface ServerFigures {
   cpuPercent: number;
+  /** Of cpuPercent: the main thread (event loop), and the worker threads (Ampyard's storage threads). */
+  mainThreadCpuPercent: number;
+  workerThreadsCpuPercent: number;
   rssMB: number;
   peakRssMB: number;
   threads: number;
@@ -80,11 +83,13 @@ export interface ServerRun {
 const MB = 1024 * 1024;
 
 function serverFigures(monitor: ProcMonitor, from: ProcSample | undefined, to: ProcSample | undefined): ServerFigures {
-  if (!from || !to) return { cpuPercent: 0, rssMB: 0, peakRssMB: 0, threads: 0, diskWriteMBPerSec: 0 };
+  if (!from || !to) return { cpuPercent: 0, mainThreadCpuPercent: 0, workerThreadsCpuPercent: 0, rssMB: 0, peakRssMB: 0, threads: 0, diskWriteMBPerSec: 0 };
   const seconds = (to.at - from.at) / 1000;
   return {
     diskWriteMBPerSec: seconds > 0 ? Math.round(((to.writeBytes - from.writeBytes) / MB / seconds) * 10) / 10 : 0,
     cpuPercent: Math.round(ProcMonitor.cpuPercent(from, to)),
+    mainThreadCpuPercent: Math.round(ProcMonitor.cpuPercent(from, to, 'mainCpuSec')),
+    workerThreadsCpuPercent: Math.round(ProcMonitor.cpuPercent(from, to, 'workersCpuSec')),
     rssMB: Math.round(to.rssBytes / MB),
     peakRssMB: Math.round(Math.max(monitor.peakRss(from.at, to.at), to.rssBytes) / MB),
     threads: to.threads,
