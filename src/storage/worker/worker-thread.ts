@@ -6,8 +6,9 @@ import type { FromWorker, StorageWorkerData, ToWorker } from './protocol.ts';
 export const STORAGE_WORKER_ASSET = 'storage-worker.cjs';
 
 /**
- * The threads allocate quickly but keep little (batches that are stored and dropped): V8 would grow each
- * one's young generation to tens of megabytes. Small, it is collected more often, cheaply.
+ * The threads allocate quickly but keep little (batches that are stored and dropped), so a small young
+ * generation is collected often and cheaply, and bounds what each thread holds beyond its heap. (Its effect
+ * on the benchmark's RSS is within the run-to-run noise.)
  */
 const YOUNG_GENERATION_MB = 8;
 
