@@ -148,7 +148,7 @@ function buildServices(config: Config, db: Db, log: Logger, startedAt: Date, pki
   };
   const storageWorker = new StorageWorker(threadFiles, (problem) => log.warn(`storage worker: ${problem}`));
   // Meter values (most of what chargers send) are stored by a thread of their own, in a file of their own.
-  const meterValues = new MeterValuesThread(threadFiles, (problem) => log.warn(`storage worker: ${problem}`));
+  const meterValues = new MeterValuesThread(threadFiles, (problem) => log.warn(problem));
   // Checkpoints run in the storage worker, so that no COMMIT on the event loop copies the WAL or waits for an fsync.
   const liveFigures = new LiveFigures();
   const writes = new WriteQueue(db, { checkpointer: { run: () => storageWorker.checkpoint(), everyMs: 1000 } });

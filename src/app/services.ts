@@ -97,7 +97,7 @@ export interface Services {
   tariffs: TariffService;
   ocpp21Messages: Ocpp21MessageLog;
   messageLog: MessageLog;
-  /** The thread that stores meter values and the message log and checkpoints the database. */
+  /** The thread that keeps the OCPP message log and checkpoints the database and the meter-value file. */
   storageWorker: StorageWorker;
   /** The thread that stores meter values. */
   meterValues: MeterValuesThread;

@@ -50,15 +50,15 @@ export class TransactionService {
   private readonly store: StoreSamples;
 
   /**
-   * `storeSamples`: where meter samples go (the appliance's storage worker); by default into this connection's
-   * meter_values through the write queue.
+   * `storeSamples`: where meter samples go (the appliance's meter-value thread); by default into this
+   * connection's meter_values through the write queue.
    */
   constructor(repo: TransactionsRepo, writes: WriteQueue, events: EventBus, log: Logger, storeSamples?: StoreSamples) {
     this.repo = repo;
     this.writes = writes;
     this.events = events;
     this.log = log;
-    this.store = storeSamples ?? ((stationId, evseId, transactionId, samples) => this.writes.run(() => this.repo.insertSamples(stationId, evseId, transactionId, [...samples])));
+    this.store = storeSamples ?? ((stationId, evseId, transactionId, samples) => this.writes.run(() => this.repo.writeSamples(stationId, evseId, transactionId, samples)));
   }
 
   get(id: number): Transaction | undefined {

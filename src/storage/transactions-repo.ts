@@ -188,21 +188,20 @@ export class TransactionsRepo {
     });
   }
 
-  /** A sample's live figures for the session (null: not in this sample); the row is written now and then, see LiveFigures. */
-  recordLive(id: number, at: string, meterWh: number | null, powerW: number | null, now = new Date().toISOString()): void {
-    const due = this.live.record(id, at, meterWh, powerW, now);
-    if (due) this.writeLive(id, due);
-  }
-
   /** Inside a queued write: a session's live figures that LiveFigures.record said are due on its row. */
   writeLive(id: number, due: LiveRowFigures): void {
     this.forget(id);
     this.s.live.run({ id, at: due.at, meterWh: due.meterWh, powerW: due.powerW, now: due.now });
   }
 
-  /** Inside a queued write, on this connection (tools and tests; the appliance stores samples through its MeterStore). */
+  /** Inside a queued write, on this connection (tools and tests; the appliance stores samples on the meter-value thread). */
   insertSamples(stationId: string, evseId: number, transactionId: number | null, samples: MeterSample[]): void {
     this.noteSamples(transactionId, samples);
+    this.writeSamples(stationId, evseId, transactionId, samples);
+  }
+
+  /** insertSamples without noting them (TransactionService notes every sample it stores). */
+  writeSamples(stationId: string, evseId: number, transactionId: number | null, samples: readonly MeterSample[]): void {
     (this.samples ??= new MeterValuesWriter(this.db)).insert(stationId, evseId, transactionId, samples);
   }
 

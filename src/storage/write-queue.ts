@@ -144,7 +144,7 @@ export class WriteQueue {
     this.batchListener = listener;
   }
 
-  /** What a write elsewhere found (the meter values, stored by the storage worker): a problem, or undefined once one succeeds. */
+  /** What a write elsewhere found (the meter values, stored by the meter-value thread): a problem, or undefined once one succeeds. */
   reportStorage(problem: StorageProblem | undefined): void {
     this.setHealth(problem);
   }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Db } from '../database.ts';
 
-// Meter values live in a database file of their own, written by the storage worker thread (MeterValuesWriter
+// Meter values live in a database file of their own, written by the meter-value thread (MeterValuesWriter
 // there), so that storing them (most of what chargers send) costs the event loop a message, not an SQLite
 // insert and a share of every commit. The appliance's connection attaches the file as `meter`; the table keeps
 // its name, so queries that join it with sessions read it as before.
@@ -50,7 +50,7 @@ export function attachMeterValues(db: Db, dataDir: string, pageSize: number): vo
   db.prepare(`ATTACH DATABASE ? AS ${METER_SCHEMA}`).run(meterValuesFile(dataDir));
   db.pragma(`${METER_SCHEMA}.page_size = ${pageSize}`);
   db.pragma(`${METER_SCHEMA}.journal_mode = WAL`);
-  // Only the storage worker writes here in the appliance; when this connection does (tools, tests), each
+  // Only the meter-value thread writes here in the appliance; when this connection does (tools, tests), each
   // COMMIT syncs the file itself.
   db.pragma(`${METER_SCHEMA}.synchronous = FULL`);
   db.exec(meterValuesSchema(METER_SCHEMA));
@@ -103,7 +103,7 @@ export async function copyMeterValuesInto(target: Db, sourceFile: string, option
   }
 }
 
-/** Opens the meter-value file for the storage worker, the one that writes it. */
+/** Opens the meter-value file for the meter-value thread, the one that writes it. */
 export function prepareWriterConnection(db: Db, cacheKib: number): void {
   db.pragma('journal_mode = WAL');
   // Each COMMIT fsyncs the WAL: the worker acknowledges a batch only once it is durable.

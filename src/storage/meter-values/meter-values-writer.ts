@@ -4,7 +4,7 @@ import type { MeterSample } from '../../domain/meter.ts';
 /**
  * Stores one EVSE's samples, each once: a charger re-sends readings it never saw answered. A reading newer than
  * the EVSE's newest stored one cannot be stored yet (almost every reading); only older ones are looked up.
- * Runs on whichever connection writes meter_values (the storage worker's in the appliance).
+ * Runs on whichever connection writes meter_values (the meter-value thread's in the appliance).
  */
 export class MeterValuesWriter {
   private readonly s;

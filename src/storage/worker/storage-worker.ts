@@ -50,7 +50,7 @@ function runStorageThread(): void {
   // Open: a storage thread that stopped while holding it closed (and is now started again) must not stall the writer.
   Atomics.store(gate, 0, 0);
   const checkpointMeterValues = () => (meterValues.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number; checkpointed: number }>)[0]!;
-  setInterval(() => {
+  const meterCheckpoints = setInterval(() => {
     attempt('meter-value checkpoint', () => {
       const { log } = checkpointMeterValues();
       if (log < METER_WAL_RESTART_FRAMES) return;
@@ -166,6 +166,7 @@ function runStorageThread(): void {
         attempt('checkpoint', () => (frames = (database.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number }>)[0]?.log ?? 0));
         return send({ type: 'checkpointed', frames });
       case 'close':
+        clearInterval(meterCheckpoints);
         meterValues.close();
         database.close();
         log.close();
