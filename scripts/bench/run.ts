@@ -56,6 +56,8 @@ function fullPlan(): Plan {
       step(HEAVY_STATIONS, 3, 8),
       step(HEAVY_STATIONS, 2, 8),
       step(HEAVY_STATIONS, 1.5, 8),
+      // 1.5 s to 1 s is a 50 % jump in offered rate; this step halves how coarsely capacity is measured there.
+      step(HEAVY_STATIONS, 1.25, 8),
       step(HEAVY_STATIONS, 1, 8),
       step(HEAVY_STATIONS, 0.7, 8),
       step(HEAVY_STATIONS, 0.5, 8),
