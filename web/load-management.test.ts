@@ -113,6 +113,31 @@ describe('load management UI in a browser', { skip: existsSync(CHROMIUM_PATH) ? 
     await page.locator(`[data-testid="site-station-row"][data-station-id="${STATION}"]`).waitFor({ timeout: TIMEOUT_MS });
     assert.match(await feeder.innerText(), new RegExp(`Stations: ${STATION}`));
 
+    // An installer set quirks and a DC EVSE's power through the API; editing the station in the UI keeps them, and
+    // the limit step chosen in the form reaches the API.
+    const described = await server.api(`/stations/${STATION}/electrical`, {
+      method: 'PUT', headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ circuitId: 'feeder-a', evses: [{ evseId: 1, maxCurrentA: 16 }, { evseId: 2, kind: 'DC', maxPowerW: 50_000, minPowerW: 5_000, voltageV: 400 }], quirks: { noTxProfile: true, minCurrentA: 8 } }),
+    });
+    assert.equal(described.status, 200, await described.text());
+    const stationRow = page.locator(`[data-testid="site-station-row"][data-station-id="${STATION}"]`);
+    await page.reload();
+    await stationRow.getByTestId('site-station-quirks').filter({ hasText: 'at least 8 A, no TxProfile' }).waitFor({ timeout: TIMEOUT_MS });
+    await stationRow.getByRole('button', { name: 'Edit' }).click();
+    const quirks = page.getByTestId('station-quirks');
+    assert.equal(await quirks.getByLabel('Lowest current it takes (A)').inputValue(), '8');
+    assert.equal(await quirks.getByLabel('Refuses TxProfile (limits go out as TxDefaultProfile)').isChecked(), true);
+    await quirks.getByLabel('Limit step (A)').fill('0.25');
+    await page.getByTestId('station-electrical-form-save').click();
+    await page.getByTestId('station-electrical-form').getByText('must be a multiple of 0.1 A').waitFor({ timeout: TIMEOUT_MS });
+    await quirks.getByLabel('Limit step (A)').fill('1');
+    await page.getByTestId('station-electrical-form-save').click();
+    await stationRow.getByTestId('site-station-quirks').filter({ hasText: 'whole amps only, at least 8 A, no TxProfile' }).waitFor({ timeout: TIMEOUT_MS });
+    const kept = (await (await server.api(`/stations/${STATION}/electrical`)).json()) as { evses: Record<string, unknown>[]; quirks: Record<string, unknown> };
+    assert.deepEqual(kept.quirks, { stackLevel0Only: false, minCurrentA: 8, stepA: 1, noTxProfile: true, unitOnly: null, ignoresLimits: false });
+    assert.deepEqual([kept.evses[1]!['maxPowerW'], kept.evses[1]!['minPowerW'], kept.evses[1]!['voltageV']], [50_000, 5_000, 400]);
+    assert.match(await stationRow.innerText(), /EVSE 2: DC 3φ L1 L2 L3, 50 kW/);
+
     // A session starts: its allocation and the reason appear on the open page from the event stream.
     await page.waitForTimeout(300);
     await station.startSession(1, 'VAN-TAG-1');

@@ -59,7 +59,7 @@ function electricalOf(e: EvseModel) {
       evseId: 1, kind: e.kind, phases: e.phases, ...(e.rotation ? { rotation: e.rotation } : {}), unit: e.unit,
       maxCurrentA: e.maxCurrentA ?? null, maxPowerW: e.maxPowerW ?? null, minPowerW: e.minPowerW ?? null, minCurrentA: e.minCurrentA ?? null, voltageV: e.voltageV ?? null,
     }],
-    quirks: { minCurrentA: e.quirks?.minCurrentA ?? null },
+    quirks: { minCurrentA: e.quirks?.minCurrentA ?? null, stepA: e.quirks?.stepA ?? null },
   };
 }
 

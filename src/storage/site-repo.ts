@@ -1,4 +1,4 @@
-import type { Circuit, SiteConfig, StationElectrical, Vehicle } from '../balancer/site/model.ts';
+import { DEFAULT_QUIRKS, type Circuit, type SiteConfig, type StationElectrical, type Vehicle } from '../balancer/site/model.ts';
 import type { Db } from './database.ts';
 
 type Stamped = { createdAt: string; updatedAt: string };
@@ -43,7 +43,11 @@ export class SiteRepo {
   }
 
   stations(): StationElectrical[] {
-    return (this.s.stations.all() as Array<{ stationId: string; config: string } & Stamped>).map((r) => ({ ...JSON.parse(r.config), stationId: r.stationId, createdAt: r.createdAt, updatedAt: r.updatedAt }));
+    return (this.s.stations.all() as Array<{ stationId: string; config: string } & Stamped>).map((r) => {
+      const config = JSON.parse(r.config) as Omit<StationElectrical, 'stationId' | 'createdAt' | 'updatedAt'>;
+      // Rows saved before a quirk existed get its default.
+      return { ...config, quirks: { ...DEFAULT_QUIRKS, ...config.quirks }, stationId: r.stationId, createdAt: r.createdAt, updatedAt: r.updatedAt };
+    });
   }
 
   saveStation(station: StationElectrical): void {

@@ -1,4 +1,5 @@
-// A station's EVSEs as wired: AC/DC, phases, phase rotation, min/max current and the rate unit it takes.
+// A station's EVSEs as wired: AC/DC, phases, phase rotation, min/max current, maximum power and the rate unit it
+// takes. Fields the form does not show (DC minimum power, voltage) are kept as they were.
 import { EditableRows } from './editable-rows.tsx';
 import { InputField } from './input-field.tsx';
 import { numberOrNull, textOf } from './input-values.ts';
@@ -11,7 +12,9 @@ export interface EvseRow {
   rotation: string;
   minCurrent: string;
   maxCurrent: string;
+  maxPowerKw: string;
   unit: 'A' | 'W';
+  kept: Pick<EvseElectrical, 'minPowerW' | 'voltageV'>;
 }
 
 /** Grid phases each EVSE phase is wired to, in order: the usual rotations for 1, 2 and 3 phases. */
@@ -28,10 +31,12 @@ export const evseRow = (e: EvseElectrical): EvseRow => ({
   rotation: e.rotation.join(' '),
   minCurrent: textOf(e.minCurrentA),
   maxCurrent: textOf(e.maxCurrentA),
+  maxPowerKw: e.maxPowerW === null ? '' : String(e.maxPowerW / 1000),
   unit: e.unit,
+  kept: { minPowerW: e.minPowerW, voltageV: e.voltageV },
 });
 
-export const blankEvseRow = (evseId: number): EvseRow => ({ evseId: String(evseId), kind: 'AC', phases: 3, rotation: 'L1 L2 L3', minCurrent: '', maxCurrent: '32', unit: 'A' });
+export const blankEvseRow = (evseId: number): EvseRow => ({ evseId: String(evseId), kind: 'AC', phases: 3, rotation: 'L1 L2 L3', minCurrent: '', maxCurrent: '32', maxPowerKw: '', unit: 'A', kept: { minPowerW: null, voltageV: null } });
 
 export const evseFromRow = (r: EvseRow) => ({
   evseId: numberOrNull(r.evseId),
@@ -40,8 +45,16 @@ export const evseFromRow = (r: EvseRow) => ({
   rotation: r.rotation.split(' ') as Phase[],
   minCurrentA: numberOrNull(r.minCurrent),
   maxCurrentA: numberOrNull(r.maxCurrent),
+  maxPowerW: kilowattsToWatts(r.maxPowerKw),
   unit: r.unit,
+  ...r.kept,
 });
+
+/** '' → null, '22' → 22000; anything else as typed, so that the API names the problem. */
+function kilowattsToWatts(text: string): number | string | null {
+  const kw = numberOrNull(text);
+  return typeof kw === 'number' ? Math.round(kw * 1000) : kw;
+}
 
 export function EvseRows({ rows, onChange, err }: { rows: EvseRow[]; onChange(rows: EvseRow[]): void; err(field: string): string | undefined }) {
   return (
@@ -85,6 +98,7 @@ export function EvseRows({ rows, onChange, err }: { rows: EvseRow[]; onChange(ro
             </label>
             <InputField id={`evse-${i}-min`} label="Min (A)" type="number" value={row.minCurrent} onInput={(minCurrent) => update({ minCurrent })} error={err(`evses.${i}.minCurrentA`)} />
             <InputField id={`evse-${i}-max`} label="Max (A)" type="number" value={row.maxCurrent} onInput={(maxCurrent) => update({ maxCurrent })} error={err(`evses.${i}.maxCurrentA`)} />
+            <InputField id={`evse-${i}-max-kw`} label="Max (kW)" type="number" value={row.maxPowerKw} onInput={(maxPowerKw) => update({ maxPowerKw })} error={err(`evses.${i}.maxPowerW`)} />
             <label class="field">
               <span>Rate unit</span>
               <select value={row.unit} onChange={(e) => update({ unit: e.currentTarget.value as 'A' | 'W' })}>

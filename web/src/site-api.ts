@@ -32,13 +32,27 @@ export interface EvseElectrical {
   rotation: Phase[];
   minCurrentA: number | null;
   maxCurrentA: number | null;
+  maxPowerW: number | null;
+  minPowerW: number | null;
   unit: 'A' | 'W';
+  voltageV: number | null;
+}
+
+/** How a station deviates from OCPP smart charging (BalancerQuirks in src/balancer/site/model.ts). */
+export interface BalancerQuirks {
+  stackLevel0Only: boolean;
+  minCurrentA: number | null;
+  stepA: number | null;
+  noTxProfile: boolean;
+  unitOnly: 'A' | 'W' | null;
+  ignoresLimits: boolean;
 }
 
 export interface StationElectrical {
   stationId: string;
   circuitId: string;
   evses: EvseElectrical[];
+  quirks: BalancerQuirks;
 }
 
 export interface Departure {

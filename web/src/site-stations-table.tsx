@@ -1,9 +1,13 @@
-// The stations in the site model: the circuit each is on and how its EVSEs are wired.
+// The stations in the site model: the circuit each is on, how its EVSEs are wired and its quirks.
+import { quirksText } from './quirks-fields.tsx';
 import { RowActions } from './row-actions.tsx';
 import type { EvseElectrical, StationElectrical } from './site-api.ts';
 
-const evseText = (e: EvseElectrical) =>
-  `EVSE ${e.evseId}: ${e.kind} ${e.phases}φ ${e.rotation.join(' ')}, ${e.minCurrentA ?? 6}–${e.maxCurrentA ?? '?'} A${e.unit === 'W' ? ', in W' : ''}`;
+const kw = (w: number | null) => (w === null ? null : `${w / 1000} kW`);
+const evseText = (e: EvseElectrical) => {
+  const rating = e.kind === 'DC' ? (kw(e.maxPowerW) ?? 'power not set') : [`${e.minCurrentA ?? 6}–${e.maxCurrentA ?? '?'} A`, kw(e.maxPowerW)].filter(Boolean).join(', ');
+  return `EVSE ${e.evseId}: ${e.kind} ${e.phases}φ ${e.rotation.join(' ')}, ${rating}${e.unit === 'W' ? ', in W' : ''}`;
+};
 
 export interface SiteStationsTableProps {
   stations: StationElectrical[];
@@ -23,6 +27,7 @@ export function SiteStationsTable({ stations, circuitName, canEdit, onEdit, onRe
             <th>Station</th>
             <th>Circuit</th>
             <th>EVSEs</th>
+            <th>Quirks</th>
             {canEdit && <th />}
           </tr>
         </thead>
@@ -32,6 +37,7 @@ export function SiteStationsTable({ stations, circuitName, canEdit, onEdit, onRe
               <td class="mono">{s.stationId}</td>
               <td>{circuitName(s.circuitId)}</td>
               <td>{s.evses.length ? s.evses.map(evseText).join('; ') : 'not described: AC, 3 phases, 32 A assumed'}</td>
+              <td data-testid="site-station-quirks">{quirksText(s.quirks) || '—'}</td>
               {canEdit && <RowActions onEdit={() => onEdit(s)} onDelete={() => onRemove(s)} deleteLabel="Remove" testIdPrefix="site-station" />}
             </tr>
           ))}

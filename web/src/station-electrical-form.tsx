@@ -1,7 +1,8 @@
-// Puts a station on a circuit with its EVSEs' electrical settings (PUT /stations/:id/electrical).
+// Puts a station on a circuit with its EVSEs' electrical settings and its quirks (PUT /stations/:id/electrical).
 import { useState } from 'preact/hooks';
 import { blankEvseRow, evseFromRow, evseRow, EvseRows, type EvseRow } from './evse-rows.tsx';
 import { describedBy, FormField } from './form-field.tsx';
+import { QuirksFields, quirksDraft, quirksFromDraft } from './quirks-fields.tsx';
 import { SiteForm } from './site-form.tsx';
 import { setStationElectrical, type Circuit, type StationElectrical } from './site-api.ts';
 import type { Station } from './station-types.ts';
@@ -22,10 +23,11 @@ export function StationElectricalForm({ electrical, stations, circuits, onSaved,
   const [stationId, setStationId] = useState(electrical?.stationId ?? stations[0]?.id ?? '');
   const [circuitId, setCircuitId] = useState(electrical?.circuitId ?? circuits[0]?.id ?? '');
   const [evses, setEvses] = useState<EvseRow[]>(electrical ? electrical.evses.map(evseRow) : evseRowsOf(stations[0]));
+  const [quirks, setQuirks] = useState(quirksDraft(electrical?.quirks));
   const form = useFormSubmit();
 
   const save = async () => {
-    if (await form.submit(() => setStationElectrical(stationId, { circuitId, evses: evses.map(evseFromRow) }))) onSaved();
+    if (await form.submit(() => setStationElectrical(stationId, { circuitId, evses: evses.map(evseFromRow), quirks: quirksFromDraft(quirks) }))) onSaved();
   };
   const chooseStation = (id: string) => {
     setStationId(id);
@@ -35,7 +37,7 @@ export function StationElectricalForm({ electrical, stations, circuits, onSaved,
   return (
     <SiteForm
       form={form}
-      shown={(f) => f === 'circuitId' || /^evses\.\d+\.(evseId|rotation|minCurrentA|maxCurrentA)$/.test(f)}
+      shown={(f) => f === 'circuitId' || /^evses\.\d+\.(evseId|rotation|minCurrentA|maxCurrentA|maxPowerW)$/.test(f) || /^quirks\.(stepA|minCurrentA)$/.test(f)}
       testId="station-electrical-form"
       title={electrical ? `Station ${electrical.stationId}` : 'Put a station on a circuit'}
       submitLabel="Save"
@@ -65,6 +67,7 @@ export function StationElectricalForm({ electrical, stations, circuits, onSaved,
         </FormField>
       </div>
       <EvseRows rows={evses} onChange={setEvses} err={form.err} />
+      <QuirksFields draft={quirks} onChange={setQuirks} err={form.err} />
     </SiteForm>
   );
 }

@@ -64,8 +64,20 @@ describe('site model REST API', () => {
     });
     assert.equal(put.status, 200, JSON.stringify(put.body));
     assert.deepEqual(put.body.evses[0], { evseId: 1, kind: 'AC', phases: 1, rotation: ['L2'], minCurrentA: null, maxCurrentA: 32, maxPowerW: null, minPowerW: null, unit: 'A', voltageV: null });
-    assert.deepEqual(put.body.quirks, { stackLevel0Only: true, minCurrentA: 8, noTxProfile: false, unitOnly: null, ignoresLimits: false });
+    assert.deepEqual(put.body.quirks, { stackLevel0Only: true, minCurrentA: 8, stepA: null, noTxProfile: false, unitOnly: null, ignoresLimits: false });
     assert.deepEqual((await getJson(url('/stations/SITE-CP1/electrical'))).body.circuitId, 'feeder-b');
+
+    // A station that takes whole amps: its minimum rounds up and its maximum down to the step.
+    const wholeAmps = { circuitId: 'feeder-b', evses: [{ evseId: 1, maxCurrentA: 16 }], quirks: { minCurrentA: 6.5, stepA: 1 } };
+    const stepped = await send('PUT', '/stations/SITE-CP1/electrical', wholeAmps);
+    assert.deepEqual([stepped.status, stepped.body.quirks.stepA], [200, 1], JSON.stringify(stepped.body));
+    const tooLow = await send('PUT', '/stations/SITE-CP1/electrical', { ...wholeAmps, evses: [{ evseId: 1, maxCurrentA: 6.9 }] });
+    assert.deepEqual([tooLow.status, fields(tooLow.body)], [400, ['evses.0.maxCurrentA']], 'max 6.9 A is 6 A in whole amps, below the minimum of 7 A');
+    assert.match(tooLow.body.error.details.fields[0].message, /7 A \(in steps of 1 A\)/);
+    const offGrid = await send('PUT', '/stations/SITE-CP1/electrical', { ...wholeAmps, quirks: { stepA: 0.25 } });
+    assert.deepEqual([offGrid.status, fields(offGrid.body)], [400, ['quirks.stepA']]);
+    assert.deepEqual([(await send('PUT', '/stations/SITE-CP1/electrical', { ...wholeAmps, quirks: { stepA: 0 } })).status], [400]);
+    assert.equal((await getJson(url('/stations/SITE-CP1/electrical'))).body.quirks.stepA, 1, 'refused changes changed nothing');
 
     const bad = await send('PUT', '/stations/SITE-CP1/electrical', {
       circuitId: 'nowhere',

@@ -17,7 +17,7 @@ describe('load-management driver: fail-safe profiles, allocations, order of chan
 
   before(async () => {
     server = await startTestServer({ callTimeoutSeconds: 5 });
-    for (const card of ['CARD-A', 'CARD-B', 'CARD-C', 'CARD-D']) await postJson(`${server.baseUrl}/api/v1/id-tokens`, { token: card });
+    for (const card of ['CARD-A', 'CARD-B', 'CARD-C', 'CARD-D', 'CARD-E', 'CARD-F']) await postJson(`${server.baseUrl}/api/v1/id-tokens`, { token: card });
     const config = await sendJson(server, 'PATCH', '/site/config', {
       driver: { debounceMs: 50, cycleSeconds: 0.5, commandTimeoutSeconds: 1, followSeconds: 0.3, leaseSeconds: 60, overdrawToleranceSeconds: 0.5 },
     });
@@ -108,6 +108,29 @@ describe('load-management driver: fail-safe profiles, allocations, order of chan
     await eventually(() => a.fallbacks().length >= before + 4, 5000, 're-applied and renewed');
     await eventually(() => a.fallbacks().slice(before).some((c) => c.params.csChargingProfiles.chargingProfilePurpose === 'ChargePointMaxProfile'
       && Date.parse(c.params.csChargingProfiles.chargingSchedule.startSchedule) >= Math.floor(rebootAt / 1000) * 1000), 3000, 'a fresh lease');
+  });
+
+  it('sends a station that takes whole amps only whole amps, fail-safe share and allocation alike', async () => {
+    assert.equal((await sendJson(server, 'POST', '/site/circuits', { id: 'grid-3', limitA: 21 })).status, 201);
+    await placeStation(server, 'LB-E', { circuitId: 'grid-3', evses: [AC32], quirks: { stepA: 1 } });
+    await placeStation(server, 'LB-F', { circuitId: 'grid-3', evses: [AC32] });
+    const e = await connect('LB-E', '1.6');
+    const f = await connect('LB-F', '2.0.1');
+    await eventually(() => e.failSafe() && f.failSafe(), 8000, 'fail-safe profiles');
+    // Each its own maximum for the lease, then its share of 21 A: 10.5 A each, which for E rounds down to 10 A.
+    assert.deepEqual(scheduleOf(e.failSafe()![0].params).chargingSchedulePeriod.map((p: any) => p.limit), [32, 10]);
+    assert.deepEqual(f.failSafe()![0].params.chargingProfile.chargingSchedule[0].chargingSchedulePeriod.map((p: any) => p.limit), [32, 10.5]);
+
+    await e.startSession(1, 'CARD-E');
+    await f.startSession(1, 'CARD-F');
+    const [limitE, limitF] = (await eventually(() => {
+      const [le, lf] = [e.lastLimit(1), f.lastLimit(1)];
+      return le !== undefined && lf !== undefined && le + lf > 20 ? ([le, lf] as const) : undefined;
+    }, 4000, 'both allocated'))!;
+    assert.ok(Number.isInteger(limitE) && limitE >= 6, `E got ${limitE} A`);
+    assert.ok(limitE + limitF <= 21, `${limitE} + ${limitF} A on a 21 A circuit`);
+    assert.ok(e.allocations().every((c) => Number.isInteger(scheduleOf(c.params).chargingSchedulePeriod[0].limit)));
+    assert.deepEqual([...e.strictFailures, ...f.strictFailures], []);
   });
 
   it('treats an unanswered reduction as not applied: the others stay tightened until the station confirms', async () => {

@@ -44,6 +44,15 @@ describe('fail-safe shares', () => {
     assert.deepEqual([...fallbackShares(site, stationOf).values()].map((s) => s.shareA), [6.2, 6.2, 6.2, 6.2, 0]);
   });
 
+  it('rounds a share down to the step a station takes, and its minimum up', () => {
+    const station = (id: string, quirks?: EvseModel['quirks']): EvseModel => ({ id: `${id}/1`, circuitId: 'grid', kind: 'AC', phases: 3, unit: 'A', ...(quirks ? { quirks } : {}) });
+    const site = (a: EvseModel['quirks']): SiteModel => ({ circuits: [{ id: 'grid', limitA: 20 }], evses: [station('A', a), station('B'), station('C')] });
+    // 20 A among three: 6.66 A each; A takes whole amps only.
+    assert.deepEqual([...fallbackShares(site({ stepA: 1 }), stationOf).values()].map((s) => [s.shareA, s.minA]), [[6, 6], [6.6, 6], [6.6, 6]]);
+    // A's minimum of 6.5 A is 7 A in whole amps: 6.66 A is no use to it, so the others share all of it.
+    assert.deepEqual([...fallbackShares(site({ stepA: 1, minCurrentA: 6.5 }), stationOf).values()].map((s) => [s.shareA, s.minA]), [[0, 7], [10, 6], [10, 6]]);
+  });
+
   it('keeps every circuit, phase and power limit with all stations at their shares (random sites)', () => {
     const seed = testSeed(20261124);
     const rnd = prng(seed);
@@ -59,13 +68,16 @@ describe('fail-safe shares', () => {
         });
       }
       const evses: EvseModel[] = [];
+      const steps = new Map<string, number>();
       for (let s = 0; s < rnd.int(1, 12); s++) {
         const circuitId = rnd.pick(circuits).id;
+        const quirks: EvseModel['quirks'] = rnd.chance(0.3) ? { stepA: rnd.pick([0.5, 1, 2]), ...(rnd.chance(0.5) ? { minCurrentA: rnd.pick([6.5, 7, 8.2]) } : {}) } : undefined;
+        steps.set(`S${s}`, quirks?.stepA ?? 0.1);
         for (let e = 1; e <= rnd.int(1, 2); e++) {
           const phases = rnd.pick([1, 3] as const);
           const rotation = phases === 1 ? [rnd.pick(PHASES)] : rnd.pick([['L1', 'L2', 'L3'], ['L2', 'L3', 'L1'], ['L3', 'L1', 'L2']] as Phase[][]);
           const dc = phases === 3 && rnd.chance(0.2);
-          evses.push({ id: `S${s}/${e}`, circuitId, kind: dc ? 'DC' : 'AC', phases, rotation, unit: 'A', ...(dc ? { maxPowerW: rnd.int(20, 150) * 1000 } : { maxCurrentA: rnd.int(6, 63), minCurrentA: rnd.pick([6, 6, 8]) }) });
+          evses.push({ id: `S${s}/${e}`, circuitId, kind: dc ? 'DC' : 'AC', phases, rotation, unit: 'A', ...(quirks ? { quirks } : {}), ...(dc ? { maxPowerW: rnd.int(20, 150) * 1000 } : { maxCurrentA: rnd.int(6, 63), minCurrentA: rnd.pick([6, 6, 8]) }) });
         }
       }
       const site: SiteModel = { circuits, evses };
@@ -96,6 +108,8 @@ describe('fail-safe shares', () => {
       for (const share of shares.values()) {
         assert.ok(share.shareA === 0 || share.shareA >= Math.floor(share.minA * 10) / 10 - 1e-9, `seed ${seed} round ${round}: ${share.stationId} ${share.shareA} < min ${share.minA}`);
         assert.ok(share.shareA <= share.physicalA + 1e-9);
+        const step = steps.get(share.stationId)!;
+        assert.ok(Math.abs(share.shareA / step - Math.round(share.shareA / step)) < 1e-6, `seed ${seed} round ${round}: ${share.stationId} ${share.shareA} not in steps of ${step} A`);
       }
     }
   });

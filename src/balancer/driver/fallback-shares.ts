@@ -1,4 +1,4 @@
-import type { CircuitModel, EvseModel, PerPhase, Phase, SiteModel } from '../core/index.ts';
+import { ceilStep, floorStep, type CircuitModel, type EvseModel, type PerPhase, type Phase, type SiteModel } from '../core/index.ts';
 
 /** A station's fail-safe share: the per-phase current it may draw while Ampyard is not there to manage it. */
 export interface FallbackShare {
@@ -19,6 +19,10 @@ export interface FallbackShare {
 const PHASE_INDEX: Record<Phase, number> = { L1: 0, L2: 1, L3: 2 };
 const perPhase = (v: number | PerPhase): PerPhase => (typeof v === 'number' ? [v, v, v] : [v[0], v[1], v[2]]);
 const DEFAULT_DC_EFFICIENCY = 0.95;
+/** OCPP limits carry one decimal. */
+const OCPP_STEP_A = 0.1;
+/** Removes the float noise that stepping leaves (60 × 0.1 is 6.000000000000001). */
+const roundTenth = (x: number) => Math.round(x * 10) / 10;
 
 /**
  * The lowest limit a circuit can have at any time (every time-of-day entry, and an override in force), less its
@@ -53,6 +57,8 @@ function evseMinA(e: EvseModel, voltageV: number): number {
 
 interface Member {
   share: FallbackShare;
+  /** The resolution its limits take, A (a station that takes whole amps: 1). */
+  stepA: number;
   /** Constraint indices (circuit × 4 + phase, or + 3 for power) and weights (1 A, or W per A). */
   constraints: number[];
   weights: number[];
@@ -100,8 +106,9 @@ export function fallbackShares(site: SiteModel, stationOf: (evseId: string) => s
     }
     const gridPhases = [0, 1, 2].filter((p) => perGrid[p]! > 0);
     const physicalW = evses.reduce((s, e) => s + (e.kind === 'DC' ? (e.maxPowerW ?? 50_000) : evseInputMaxA(e, v) * (e.voltageV ?? v) * e.phases), 0);
+    const stepA = Math.max(...evses.map((e) => e.quirks?.stepA ?? OCPP_STEP_A));
     const share: FallbackShare = {
-      stationId, shareA: 0, physicalA: Math.max(0, ...perGrid), minA: Math.max(0, ...evses.map((e) => evseMinA(e, v))), gridPhases, physicalW,
+      stationId, shareA: 0, physicalA: Math.max(0, ...perGrid), minA: roundTenth(ceilStep(Math.max(0, ...evses.map((e) => evseMinA(e, v))), stepA)), gridPhases, physicalW,
       allDc: evses.every((e) => e.kind === 'DC'),
     };
     const constraints: number[] = [];
@@ -117,7 +124,7 @@ export function fallbackShares(site: SiteModel, stationOf: (evseId: string) => s
         weights.push(v * gridPhases.length);
       }
     }
-    members.push({ share, constraints, weights });
+    members.push({ share, stepA, constraints, weights });
   }
 
   const excluded = new Set<Member>();
@@ -130,7 +137,9 @@ export function fallbackShares(site: SiteModel, stationOf: (evseId: string) => s
   }
   const out = new Map<string, FallbackShare>();
   for (const m of members) {
-    m.share.shareA = excluded.has(m) ? 0 : Math.floor(m.share.shareA * 10 + 1e-6) / 10;
+    // Rounded down to what the station takes; a share that rounding puts below its minimum is no use to it.
+    const shareA = excluded.has(m) ? 0 : roundTenth(floorStep(Math.floor(m.share.shareA * 10 + 1e-6) / 10, m.stepA));
+    m.share.shareA = shareA < m.share.minA - 1e-9 ? 0 : shareA;
     out.set(m.share.stationId, m.share);
   }
   return out;

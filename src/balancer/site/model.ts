@@ -84,6 +84,8 @@ export interface BalancerQuirks {
   stackLevel0Only: boolean;
   /** Lowest current it accepts, when above the EVSE minimum (e.g. 8 A). */
   minCurrentA: number | null;
+  /** Resolution of the limits it takes, in A (1 for stations that refuse or truncate decimals); null: OCPP's 0.1 A. */
+  stepA: number | null;
   /** Refuses TxProfile: allocations go out as per-EVSE TxDefaultProfile. */
   noTxProfile: boolean;
   /** Accepts only this charging-rate unit. */
@@ -177,7 +179,7 @@ export const DEFAULT_CONFIG: SiteConfig = {
   updatedAt: null,
 };
 
-export const DEFAULT_QUIRKS: BalancerQuirks = { stackLevel0Only: false, minCurrentA: null, noTxProfile: false, unitOnly: null, ignoresLimits: false };
+export const DEFAULT_QUIRKS: BalancerQuirks = { stackLevel0Only: false, minCurrentA: null, stepA: null, noTxProfile: false, unitOnly: null, ignoresLimits: false };
 
 export const DEFAULT_ROTATION: Phase[] = ['L1', 'L2', 'L3'];
 

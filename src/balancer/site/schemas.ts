@@ -111,6 +111,7 @@ export const stationElectricalSchema = {
       properties: {
         stackLevel0Only: { type: 'boolean' },
         minCurrentA: nullable({ type: 'number', minimum: 0, maximum: 100 }),
+        stepA: nullable({ type: 'number', minimum: 0.1, maximum: 10, description: 'a multiple of 0.1 A' }),
         noTxProfile: { type: 'boolean' },
         unitOnly: nullable({ enum: ['A', 'W'] }),
         ignoresLimits: { type: 'boolean' },

@@ -3,7 +3,7 @@ import { checkParams, ParamsError, type FieldError } from '../../commands/params
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import type { SiteRepo } from '../../storage/site-repo.ts';
 import type { WriteQueue } from '../../storage/write-queue.ts';
-import { siteProblems } from '../core/index.ts';
+import { ceilStep, floorStep, siteProblems } from '../core/index.ts';
 import { METER_PRESETS, registerMapProblems } from '../meter/register-maps.ts';
 import { isTimeZone, minuteOf } from './local-time.ts';
 import {
@@ -129,14 +129,20 @@ export class SiteModelService {
     };
     const fields: FieldError[] = [];
     if (!this.state.circuits.some((c) => c.id === station.circuitId)) fields.push({ field: 'circuitId', message: `no circuit ${station.circuitId}` });
+    const step = station.quirks.stepA;
+    if (step !== null && Math.abs(step * 10 - Math.round(step * 10)) > 1e-9) fields.push({ field: 'quirks.stepA', message: 'must be a multiple of 0.1 A (OCPP limits have one decimal)' });
     const seen = new Set<number>();
     station.evses.forEach((e, i) => {
       if (seen.has(e.evseId)) fields.push({ field: `evses.${i}.evseId`, message: `EVSE ${e.evseId} is described twice` });
       seen.add(e.evseId);
       if (e.rotation.length !== e.phases) fields.push({ field: `evses.${i}.rotation`, message: `must name ${e.phases} phase(s), one per EVSE phase` });
       else if (new Set(e.rotation).size !== e.rotation.length) fields.push({ field: `evses.${i}.rotation`, message: 'must not repeat a phase' });
-      const min = Math.max(e.minCurrentA ?? 6, station.quirks.minCurrentA ?? 0);
-      if (e.kind === 'AC' && e.maxCurrentA !== null && e.maxCurrentA < min) fields.push({ field: `evses.${i}.maxCurrentA`, message: `is below the minimum current ${min} A` });
+      // With a coarser step the station takes its minimum rounded up and its maximum rounded down to that step.
+      const stepped = (value: number, round: typeof ceilStep) => (step === null ? value : Math.round(round(value, step) * 10) / 10);
+      const min = stepped(Math.max(e.minCurrentA ?? 6, station.quirks.minCurrentA ?? 0), ceilStep);
+      if (e.kind === 'AC' && e.maxCurrentA !== null && stepped(e.maxCurrentA, floorStep) < min) {
+        fields.push({ field: `evses.${i}.maxCurrentA`, message: `is below the minimum current ${min} A${step === null ? '' : ` (in steps of ${step} A)`}` });
+      }
       if (e.minPowerW !== null && e.maxPowerW !== null && e.minPowerW > e.maxPowerW) fields.push({ field: `evses.${i}.minPowerW`, message: 'is above maxPowerW' });
     });
     fail(fields);

@@ -82,6 +82,7 @@ function toEvseModel(id: string, circuitId: string, e: EvseElectrical, station: 
   if (e.voltageV !== null) model.voltageV = e.voltageV;
   const quirks: NonNullable<EvseModel['quirks']> = {};
   if (station.quirks.minCurrentA !== null) quirks.minCurrentA = station.quirks.minCurrentA;
+  if (station.quirks.stepA !== null) quirks.stepA = station.quirks.stepA;
   if (station.quirks.ignoresLimits) quirks.ignoresLimits = true;
   if (Object.keys(quirks).length) model.quirks = quirks;
   return model;
