@@ -83,6 +83,20 @@ describe('load management UI in a browser', { skip: existsSync(CHROMIUM_PATH) ? 
     const stored = circuits.items.find((c) => c.id === 'feeder-a');
     assert.deepEqual([stored?.parentId, stored?.limitA, stored?.schedule.length], ['grid', [32, 32, 25], 1]);
 
+    // Energy prices: a default and a night window; a window off the quarter hour is refused under its field first.
+    const settings = page.getByTestId('site-config-form');
+    await settings.getByLabel('Energy price per kWh').fill('0.3');
+    await page.getByTestId('price-windows-add').click();
+    await settings.getByLabel('From').fill('22:10');
+    await settings.getByLabel('Price per kWh', { exact: true }).fill('0.12');
+    await page.getByTestId('site-config-form-save').click();
+    await settings.getByText('must be on a quarter hour').waitFor({ timeout: TIMEOUT_MS });
+    await settings.getByLabel('From').fill('22:00');
+    await page.getByTestId('site-config-form-save').click();
+    await settings.getByText('Saved.').waitFor({ timeout: TIMEOUT_MS });
+    const siteConfig = (await (await server.api('/site/config')).json()) as { prices: unknown };
+    assert.deepEqual(siteConfig.prices, { default: 0.3, windows: [{ from: '22:00', to: '06:00', price: 0.12 }] });
+
     // A fleet vehicle with a weekday departure; a bad battery size is refused field by field first.
     await page.getByTestId('nav-vehicles').click();
     await page.getByTestId('vehicle-new').click();
@@ -160,6 +174,7 @@ describe('load management UI in a browser', { skip: existsSync(CHROMIUM_PATH) ? 
     await viewerPage.locator(`[data-testid="allocation-row"][data-station-id="${STATION}"]`).waitFor({ timeout: TIMEOUT_MS });
     for (const id of ['circuit-new', 'circuit-edit', 'station-place', 'site-config-form']) assert.equal(await viewerPage.getByTestId(id).count(), 0, id);
     assert.equal(await viewerPage.getByRole('button', { name: 'Edit' }).count(), 0);
+    assert.match(await viewerPage.getByTestId('site-config').innerText(), /energy 0\.3 per kWh, 0\.12 every day 22:00–06:00/);
     await viewerPage.getByTestId('nav-vehicles').click();
     await viewerPage.locator('[data-testid="vehicle-row"]', { hasText: 'Van 1' }).waitFor({ timeout: TIMEOUT_MS });
     assert.equal(await viewerPage.getByTestId('vehicle-new').count(), 0);

@@ -73,10 +73,19 @@ export interface Vehicle {
   departures: Departure[];
 }
 
+export interface PriceWindow {
+  days?: number[];
+  from: string;
+  to: string;
+  price: number;
+}
+
 export interface SiteConfig {
   enabled: boolean;
   voltageV: number;
   timeZone: string;
+  /** Energy price per kWh in the site's currency: a default and time windows. */
+  prices: { default: number | null; windows: PriceWindow[] };
 }
 
 export interface SiteModel {

@@ -1,7 +1,9 @@
-// The load-management switch, the site's nominal voltage and time zone (PATCH /site/config).
+// The load-management switch, the site's nominal voltage, time zone and energy prices (PATCH /site/config).
 import { useState } from 'preact/hooks';
+import { daysText } from './day-picker.tsx';
 import { InputField } from './input-field.tsx';
-import { numberOrNull } from './input-values.ts';
+import { numberOrNull, textOf } from './input-values.ts';
+import { PriceWindowsEditor, priceRows, pricesFromRows } from './price-windows-editor.tsx';
 import { SiteForm } from './site-form.tsx';
 import { updateSiteConfig, type SiteConfig } from './site-api.ts';
 import { useFormSubmit } from './use-form-submit.ts';
@@ -10,26 +12,36 @@ export function SiteConfigForm({ config, canEdit, onSaved }: { config: SiteConfi
   const [enabled, setEnabled] = useState(config.enabled);
   const [voltage, setVoltage] = useState(String(config.voltageV));
   const [timeZone, setTimeZone] = useState(config.timeZone);
+  const [defaultPrice, setDefaultPrice] = useState(textOf(config.prices.default));
+  const [windows, setWindows] = useState(priceRows(config.prices.windows));
   const form = useFormSubmit();
   if (!canEdit) {
     return (
       <p class="panel__note" data-testid="site-config">
-        Load management is {config.enabled ? 'on' : 'off'} · {config.voltageV} V · site time zone {config.timeZone}
+        Load management is {config.enabled ? 'on' : 'off'} · {config.voltageV} V · site time zone {config.timeZone} · {pricesText(config.prices)}
       </p>
     );
   }
   const save = async () => {
-    if (await form.submit(() => updateSiteConfig({ enabled, voltageV: numberOrNull(voltage), timeZone: timeZone.trim() }), 'Saved.')) onSaved();
+    if (await form.submit(() => updateSiteConfig({ enabled, voltageV: numberOrNull(voltage), timeZone: timeZone.trim(), prices: { default: numberOrNull(defaultPrice), windows: pricesFromRows(windows) } }), 'Saved.')) onSaved();
   };
   return (
-    <SiteForm form={form} shown={(f) => f === 'voltageV' || f === 'timeZone'} testId="site-config-form" submitLabel="Save settings" onSubmit={() => void save()}>
+    <SiteForm form={form} shown={(f) => f === 'voltageV' || f === 'timeZone' || f === 'prices.default' || /^prices\.windows\.\d+(\.(from|to|price))?$/.test(f)} testId="site-config-form" submitLabel="Save settings" onSubmit={() => void save()}>
       <div class="form-grid">
         <label class="checkbox">
           <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} /> Load management on (off: Ampyard sends no limits)
         </label>
         <InputField id="site-voltage" label="Nominal voltage (V)" type="number" value={voltage} onInput={setVoltage} error={form.err('voltageV')} />
         <InputField id="site-time-zone" label="Site time zone" value={timeZone} onInput={setTimeZone} error={form.err('timeZone')} hint="IANA name, e.g. Europe/Berlin; schedules use it" />
+        <InputField id="site-price" label="Energy price per kWh" type="number" value={defaultPrice} onInput={setDefaultPrice} error={form.err('prices.default')} hint="outside the windows below; empty: no price" />
       </div>
+      <PriceWindowsEditor rows={windows} onChange={setWindows} err={form.err} />
     </SiteForm>
   );
+}
+
+function pricesText(prices: SiteConfig['prices']): string {
+  const windows = prices.windows.map((w) => `${w.price} ${daysText(w.days)} ${w.from}–${w.to}`);
+  if (prices.default === null && windows.length === 0) return 'no energy prices';
+  return `energy ${[prices.default === null ? null : `${prices.default} per kWh`, ...windows].filter(Boolean).join(', ')}`;
 }
