@@ -76,12 +76,33 @@ describe('load management UI in a browser', { skip: existsSync(CHROMIUM_PATH) ? 
     await form.getByLabel('Limit (A per phase)').fill('32 / 32 / 25');
     await page.getByTestId('circuit-schedule-add').click();
     await form.getByLabel('Limit (A)', { exact: true }).fill('20');
+    // Its building-load meter over Modbus TCP (nothing answers on port 1: it stays silent, so the worst case counts);
+    // without a host the API refuses it under the field.
+    const meter = page.getByTestId('circuit-meter');
+    await meter.getByLabel('Meter', { exact: true }).selectOption('modbus');
+    await meter.getByLabel('Meter model').selectOption('eastron-sdm630');
+    await meter.getByLabel('Worst-case other load (A)').fill('10 / 5 / 5');
+    await page.getByTestId('circuit-form-save').click();
+    await meter.locator('#meter-host-error').waitFor({ timeout: TIMEOUT_MS });
+    await meter.getByLabel('Host').fill('127.0.0.1');
+    await meter.getByLabel('Port').fill('1');
     await page.getByTestId('circuit-form-save').click();
     const feeder = page.locator('[data-circuit-id="grid"] [data-testid="circuit-node"][data-circuit-id="feeder-a"]');
     await feeder.waitFor({ timeout: TIMEOUT_MS });
-    const circuits = (await (await server.api('/site/circuits')).json()) as { items: { id: string; parentId: string | null; limitA: unknown; schedule: unknown[] }[] };
+    // Editing the grid connection keeps it one (its parent reads None) and saves.
+    await page.locator('[data-testid="circuit-node"][data-circuit-id="grid"]').getByTestId('circuit-edit').first().click();
+    assert.equal(await form.getByLabel('Parent').inputValue(), '');
+    await form.getByLabel('Name').fill('Grid connection 1');
+    await page.getByTestId('circuit-form-save').click();
+    await page.locator('[data-testid="circuit-node"][data-circuit-id="grid"]', { hasText: 'Grid connection 1' }).first().waitFor({ timeout: TIMEOUT_MS });
+    const circuits = (await (await server.api('/site/circuits')).json()) as { items: { id: string; parentId: string | null; limitA: unknown; schedule: unknown[]; meter: unknown; fallbackLoadA: unknown }[] };
     const stored = circuits.items.find((c) => c.id === 'feeder-a');
-    assert.deepEqual([stored?.parentId, stored?.limitA, stored?.schedule.length], ['grid', [32, 32, 25], 1]);
+    assert.deepEqual([stored?.parentId, stored?.limitA, stored?.schedule.length, stored?.fallbackLoadA], ['grid', [32, 32, 25], 1, [10, 5, 5]]);
+    assert.equal(await feeder.getByTestId('circuit-meter-source').innerText(), 'Meter: Modbus TCP 127.0.0.1:1 (eastron-sdm630), other load only');
+    assert.deepEqual(stored?.meter, {
+      kind: 'modbus', measures: 'non-charger', staleAfterSeconds: 15,
+      modbus: { host: '127.0.0.1', port: 1, unitId: 1, preset: 'eastron-sdm630', pollSeconds: 2, timeoutMs: 1500 },
+    });
 
     // Energy prices: a default and a night window; a window off the quarter hour is refused under its field first.
     const settings = page.getByTestId('site-config-form');

@@ -1,24 +1,33 @@
-// Create or edit a circuit: parent, per-phase limit, optional kW limit, margin and a time-of-day limit schedule.
-import { useState } from 'preact/hooks';
+// Create or edit a circuit: parent, per-phase limit, optional kW limit, margin, a time-of-day limit schedule and
+// its site meter.
+import { useEffect, useState } from 'preact/hooks';
 import { describedBy, FormField } from './form-field.tsx';
 import { InputField } from './input-field.tsx';
 import { numberOrNull, perPhaseFromText, perPhaseText, textOf } from './input-values.ts';
+import { MeterFields, meterDraft, meterFromDraft } from './meter-fields.tsx';
 import { SiteForm } from './site-form.tsx';
 import { LimitScheduleEditor, scheduleFromRows, scheduleRows, type WindowRow } from './limit-schedule-editor.tsx';
-import { createCircuit, updateCircuit, type Circuit } from './site-api.ts';
+import { createCircuit, fetchMeterPresets, updateCircuit, type Circuit } from './site-api.ts';
 import { useFormSubmit } from './use-form-submit.ts';
 
-const OWN_FIELDS = ['id', 'name', 'parentId', 'limitA', 'maxPowerKw', 'marginA'];
+const OWN_FIELDS = ['id', 'name', 'parentId', 'limitA', 'maxPowerKw', 'marginA', 'fallbackLoadA'];
+const SHOWN_METER_FIELDS = /^meter\.(staleAfterSeconds|modbus|modbus\.(host|port|unitId|preset|pollSeconds))$/;
 
 export function CircuitForm({ circuit, circuits, onSaved, onCancel }: { circuit?: Circuit; circuits: Circuit[]; onSaved(): void; onCancel(): void }) {
   const [id, setId] = useState(circuit?.id ?? '');
   const [name, setName] = useState(circuit?.name ?? '');
-  const [parentId, setParentId] = useState(circuit?.parentId ?? circuits.find((c) => c.parentId === null)?.id ?? '');
+  // A new circuit goes below the grid connection by default; a grid connection being edited stays one.
+  const [parentId, setParentId] = useState(circuit ? (circuit.parentId ?? '') : (circuits.find((c) => c.parentId === null)?.id ?? ''));
   const [limit, setLimit] = useState(perPhaseText(circuit?.limitA));
   const [maxPower, setMaxPower] = useState(textOf(circuit?.maxPowerKw));
   const [margin, setMargin] = useState(textOf(circuit?.marginA ?? 0));
   const [windows, setWindows] = useState<WindowRow[]>(scheduleRows(circuit?.schedule ?? []));
+  const [meter, setMeter] = useState(meterDraft(circuit));
+  const [presets, setPresets] = useState<string[]>([]);
   const form = useFormSubmit();
+  useEffect(() => {
+    fetchMeterPresets().then(setPresets, () => setPresets([]));
+  }, []);
 
   const save = async () => {
     const fields = {
@@ -28,6 +37,7 @@ export function CircuitForm({ circuit, circuits, onSaved, onCancel }: { circuit?
       maxPowerKw: numberOrNull(maxPower),
       marginA: numberOrNull(margin) ?? 0,
       schedule: scheduleFromRows(windows),
+      ...meterFromDraft(meter),
     };
     const ok = await form.submit(() => (circuit ? updateCircuit(circuit.id, fields) : createCircuit({ id: id.trim(), ...fields })));
     if (ok) onSaved();
@@ -37,7 +47,7 @@ export function CircuitForm({ circuit, circuits, onSaved, onCancel }: { circuit?
   return (
     <SiteForm
       form={form}
-      shown={(f) => OWN_FIELDS.includes(f) || f.startsWith('schedule.')}
+      shown={(f) => OWN_FIELDS.includes(f) || f.startsWith('schedule.') || SHOWN_METER_FIELDS.test(f)}
       testId="circuit-form"
       title={circuit ? `Edit circuit ${circuit.id}` : 'New circuit'}
       submitLabel={circuit ? 'Save circuit' : 'Create circuit'}
@@ -62,6 +72,7 @@ export function CircuitForm({ circuit, circuits, onSaved, onCancel }: { circuit?
         <InputField id="circuit-margin" label="Safety margin (A)" type="number" value={margin} onInput={setMargin} error={form.err('marginA')} />
       </div>
       <LimitScheduleEditor rows={windows} onChange={setWindows} err={form.err} />
+      <MeterFields draft={meter} presets={presets} onChange={setMeter} err={form.err} />
     </SiteForm>
   );
 }

@@ -4,7 +4,7 @@ import { CircuitOverrideForm } from './circuit-override-form.tsx';
 import { formatDateTime } from './format.ts';
 import { perPhaseText } from './input-values.ts';
 import { CircuitLoadBars } from './circuit-load-bars.tsx';
-import type { Circuit, CircuitLoad, StationElectrical } from './site-api.ts';
+import type { Circuit, CircuitLoad, MeterSource, StationElectrical } from './site-api.ts';
 import { daysText } from './day-picker.tsx';
 
 export interface CircuitTreeProps {
@@ -75,6 +75,7 @@ function CircuitNode({ circuit: c, ...props }: CircuitTreeProps & { circuit: Cir
             {c.schedule.map((w) => `${daysText(w.days)} ${w.from}–${w.to} ${w.limitA !== undefined ? `${perPhaseText(w.limitA)} A` : ''}${w.maxPowerKw !== undefined ? ` ${w.maxPowerKw} kW` : ''}`).join('; ')}
           </p>
         )}
+        {c.meter && <p class="muted" data-testid="circuit-meter-source">Meter: {meterText(c.meter)}</p>}
         {stations.length > 0 && <p class="muted">Stations: {stations.map((s) => s.stationId).join(', ')}</p>}
         {(props.canEdit || props.canOverride) && (
           <div class="circuit-node__actions">
@@ -123,3 +124,8 @@ function CircuitNode({ circuit: c, ...props }: CircuitTreeProps & { circuit: Cir
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
+
+function meterText(m: MeterSource): string {
+  const source = m.kind === 'push' ? 'pushed readings' : `Modbus TCP ${m.modbus?.host}:${m.modbus?.port}${m.modbus?.preset ? ` (${m.modbus.preset})` : ''}`;
+  return `${source}, ${m.measures === 'total' ? 'chargers included' : 'other load only'}`;
+}

@@ -13,6 +13,14 @@ export interface LimitWindow {
   maxPowerKw?: number;
 }
 
+/** Where a circuit's measured load comes from (MeterSource in src/balancer/site/model.ts). */
+export interface MeterSource {
+  kind: 'push' | 'modbus';
+  measures: 'non-charger' | 'total';
+  staleAfterSeconds: number;
+  modbus?: { host: string; port: number; unitId: number; preset?: string; registers?: unknown; pollSeconds: number; timeoutMs: number };
+}
+
 export interface Circuit {
   id: string;
   name: string;
@@ -21,7 +29,8 @@ export interface Circuit {
   maxPowerKw: number | null;
   marginA: number;
   schedule: LimitWindow[];
-  meter: { kind: 'push' | 'modbus'; measures: string } | null;
+  meter: MeterSource | null;
+  fallbackLoadA: number | PerPhase | null;
   override: { limitA?: number | PerPhase; maxPowerKw?: number; until: string | null; setAt: string } | null;
 }
 
@@ -155,6 +164,8 @@ export const deleteCircuit = (id: string) => request<void>('DELETE', `/site/circ
 export const setOverride = (id: string, body: Body) => request<Circuit>('PUT', `/site/circuits/${enc(id)}/override`, { body });
 export const clearOverride = (id: string) => request<Circuit>('DELETE', `/site/circuits/${enc(id)}/override`);
 
+/** The register-map presets the server knows (GET /site/meters also gives the meters' state). */
+export const fetchMeterPresets = async () => Object.keys((await request<{ presets: Record<string, unknown> }>('GET', '/site/meters')).presets);
 export const setStationElectrical = (stationId: string, body: Body) => request<StationElectrical>('PUT', `/stations/${enc(stationId)}/electrical`, { body });
 export const removeStationElectrical = (stationId: string) => request<void>('DELETE', `/stations/${enc(stationId)}/electrical`);
 
