@@ -6,6 +6,7 @@
 import { connectorStatuses } from '../../domain/station.ts';
 import { idTokenStatuses } from '../../domain/id-tokens.ts';
 import type { JsonSchema } from './define-route.ts';
+import { siteResourceSchemas } from './site-resource-schemas.ts';
 
 const text = { type: 'string' };
 const nullableText = { type: ['string', 'null'] };
@@ -106,7 +107,7 @@ const idTokenGroup = record('An ID-token group; its id is what stations get as g
   updatedAt: time,
 });
 
-export const resourceSchemas = { Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup };
+export const resourceSchemas = { Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, ...siteResourceSchemas };
 
 export type ResourceName = keyof typeof resourceSchemas;
 

@@ -10,7 +10,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -101,5 +101,43 @@ describe('the OpenAPI document’s response schemas', () => {
     // A document that said nothing would pass everything: a wrong body must fail.
     assert.throws(() => assertMatches('/api/v1/transactions/{id}', 'get', 200, { ...ended, status: 'paused' }));
     assert.throws(() => assertMatches('/api/v1/id-tokens/{token}', 'get', 200, { ...(token.body as object), extra: 1 }));
+  });
+
+  it('describes the load-management site model as the server answers it', async () => {
+    const send = async (method: string, path: string, body: unknown, status = 200) => {
+      const res = await server.api(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const json = await res.json();
+      assert.equal(res.status, status, `${method} ${path}: ${JSON.stringify(json)}`);
+      return json as Record<string, any>;
+    };
+    const get = async (path: string) => (await server.api(path)).json();
+    const grid = await send('POST', '/site/circuits', {
+      id: 'grid', limitA: [63, 63, 50], marginA: 2, maxPowerKw: 40, fallbackLoadA: 5,
+      schedule: [{ days: [1, 2], from: '17:00', to: '20:00', limitA: 40 }],
+      meter: { kind: 'modbus', measures: 'total', modbus: { host: '127.0.0.1', port: 1, preset: 'eastron-sdm630' } },
+    }, 201);
+    assertMatches('/api/v1/site/circuits', 'post', 201, grid);
+    assertMatches('/api/v1/site/circuits/{id}/override', 'put', 200, await send('PUT', '/site/circuits/grid/override', { limitA: 30, until: '2099-01-01T00:00:00Z' }));
+    assertMatches('/api/v1/site/circuits', 'get', 200, await get('/site/circuits'));
+    assertMatches('/api/v1/site/circuits/{id}', 'get', 200, await get('/site/circuits/grid'));
+
+    await postJson(`${server.baseUrl}/api/v1/stations`, { id: 'CP-SITE' });
+    const placed = await send('PUT', '/stations/CP-SITE/electrical', {
+      circuitId: 'grid', evses: [{ evseId: 1, phases: 1, rotation: ['L3'] }, { evseId: 2, kind: 'DC', maxPowerW: 50_000, unit: 'W' }], quirks: { stepA: 1, noTxProfile: true },
+    });
+    assertMatches('/api/v1/stations/{id}/electrical', 'put', 200, placed);
+    assertMatches('/api/v1/stations/{id}/electrical', 'get', 200, await get('/stations/CP-SITE/electrical'));
+    assertMatches('/api/v1/site/stations', 'get', 200, await get('/site/stations'));
+
+    const van = await send('POST', '/site/vehicles', { name: 'Van', idTokens: ['VAN-1'], batteryKwh: 75, phases: 3, departures: [{ days: [1, 2, 3, 4, 5], at: '06:30:15', targetSocPct: 80 }], home: { stationId: 'CP-SITE', evseId: 1 } }, 201);
+    assertMatches('/api/v1/site/vehicles', 'post', 201, van);
+    assertMatches('/api/v1/site/vehicles/{id}', 'patch', 200, await send('PATCH', `/site/vehicles/${van['id']}`, { priority: 3 }));
+    assertMatches('/api/v1/site/vehicles', 'get', 200, await get('/site/vehicles'));
+
+    const config = await send('PATCH', '/site/config', { prices: { default: 0.3, windows: [{ from: '22:00', to: '06:00', price: 0.1 }] }, balancer: { slotMinutes: 15 } });
+    assertMatches('/api/v1/site/config', 'patch', 200, config);
+    assertMatches('/api/v1/site/config', 'get', 200, await get('/site/config'));
+    assert.throws(() => assertMatches('/api/v1/site/config', 'get', 200, { ...config, prices: { default: 0.3 } }));
+    assert.throws(() => assertMatches('/api/v1/stations/{id}/electrical', 'get', 200, { ...placed, quirks: { ...placed['quirks'], stepA: undefined } }));
   });
 });

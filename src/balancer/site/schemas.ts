@@ -63,7 +63,7 @@ const limitWindow = {
   additionalProperties: false,
 };
 
-const circuitFields = {
+export const circuitFields = {
   name: { type: 'string', maxLength: 100 },
   parentId: nullable(id),
   limitA: perPhase,
@@ -83,7 +83,7 @@ export const overrideSchema = {
   additionalProperties: false,
 };
 
-const evseSchema = {
+export const evseSchema = {
   type: 'object',
   properties: {
     evseId: { type: 'integer', minimum: 1, maximum: 1000 },
@@ -136,7 +136,7 @@ const departureSchema = {
   additionalProperties: false,
 };
 
-const vehicleFields = {
+export const vehicleFields = {
   name: { type: 'string', minLength: 1, maxLength: 100 },
   idTokens: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 255 }, maxItems: 20, uniqueItems: true },
   batteryKwh: nullable({ type: 'number', exclusiveMinimum: 0, maximum: 10_000 }),
