@@ -14,12 +14,11 @@ const complete = (schema: ObjectSchema, description?: string): JsonSchema => ({ 
 const stamped = (description: string, properties: Record<string, JsonSchema>): JsonSchema => complete({ type: 'object', properties: { ...properties, createdAt: time, updatedAt: time } }, description);
 
 const config = configPatchSchema as ObjectSchema;
-const quirks = (stationElectricalSchema.properties.quirks as ObjectSchema);
+const quirks = stationElectricalSchema.properties.quirks as ObjectSchema;
 
 const circuit = stamped('A circuit of the site: its limits, time-of-day limits, site meter and an override in force', {
   id: { type: 'string' },
   ...circuitFields,
-  name: { type: 'string' },
   override: { oneOf: [{ type: 'null' }, { ...overrideSchema, properties: { ...overrideSchema.properties, setAt: time } }] },
 });
 
