@@ -107,13 +107,34 @@ const idTokenGroup = record('An ID-token group; its id is what stations get as g
   updatedAt: time,
 });
 
-export const resourceSchemas = { Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, ...siteResourceSchemas };
+const meterSample = record('One sampled value, normalised (Wh, W, varh, …) with what the station sent kept beside it', {
+  timestamp: time,
+  measurand: { type: 'string', description: 'OCPP measurand, e.g. Energy.Active.Import.Register' },
+  phase: nullableText,
+  location: nullableText,
+  context: nullableText,
+  unit: { type: ['string', 'null'], description: 'After normalisation: kWh is given in Wh, kW in W' },
+  value: { type: ['number', 'null'], description: 'In `unit`; null when the station’s value is not a number' },
+  rawValue: { type: 'string', description: 'The value exactly as the station sent it' },
+  rawUnit: nullableText,
+  signedData: { type: ['string', 'null'], description: 'Signed meter data (e.g. OCMF) exactly as sent, for calibration-law audits' },
+});
+
+const stationMeterSample = {
+  description: 'A sampled value of a station, with the EVSE and session it belongs to',
+  allOf: [{ $ref: '#/components/schemas/MeterSample' }, { type: 'object', required: ['evseId', 'transactionId'], properties: { evseId: { type: 'integer' }, transactionId: nullableInteger } }],
+};
+
+export const resourceSchemas = { Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, MeterSample: meterSample, StationMeterSample: stationMeterSample, ...siteResourceSchemas };
 
 export type ResourceName = keyof typeof resourceSchemas;
 
 export const resourceRef = (name: ResourceName): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
 
 /** `{ items, total }` of one resource (a page of a list). */
+/** `{ items }` of one resource (a series without paging). */
+export const itemsOf = (name: ResourceName): JsonSchema => ({ type: 'object', required: ['items'], properties: { items: { type: 'array', items: resourceRef(name) } } });
+
 export const pageOf = (name: ResourceName): JsonSchema => ({
   type: 'object',
   required: ['items', 'total'],

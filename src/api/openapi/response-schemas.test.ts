@@ -10,7 +10,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -93,6 +93,14 @@ describe('the OpenAPI document’s response schemas', () => {
     assertMatches('/api/v1/id-tokens/{token}', 'get', 200, await get('/id-tokens/SCHEMA-1'));
     assertMatches('/api/v1/id-token-groups', 'get', 200, await get('/id-token-groups'));
     assertMatches('/api/v1/id-token-groups/{id}', 'get', 200, await get('/id-token-groups/FLEET'));
+    const series = (await get(`/transactions/${started.transactionId}/meter-values`)) as any;
+    assert.deepEqual(series.items.map((m: any) => [m.measurand, m.value, m.rawValue]), [['Energy.Active.Import.Register', 1500, '1500']]);
+    assertMatches('/api/v1/transactions/{id}/meter-values', 'get', 200, series);
+    const stationSeries = (await get('/stations/CP-SCHEMA/meter-values')) as any;
+    assert.deepEqual(stationSeries.items.map((m: any) => [m.evseId, m.transactionId, m.value]), [[1, started.transactionId, 1500]]);
+    // StationMeterSample extends MeterSample (allOf), so it is checked open.
+    assertMatches('/api/v1/stations/{id}/meter-values', 'get', 200, stationSeries, false);
+    assert.throws(() => assertMatches('/api/v1/stations/{id}/meter-values', 'get', 200, { items: [{ ...stationSeries.items[0], evseId: 'one' }] }, false));
 
     await station.call('StopTransaction', { transactionId: started.transactionId, idTag: 'SCHEMA-1', meterStop: 2000, timestamp: new Date().toISOString(), reason: 'Local' });
     const ended = (await get(`/transactions/${started.transactionId}`)) as any;

@@ -11,7 +11,7 @@ import { requirePrincipal } from '../principal.ts';
 import { jsonBody } from '../query.ts';
 import { defineList, defineRoute } from '../openapi/define-route.ts';
 import { beforeIdParam, enumParam, limitParam, textParam, timeParam } from '../openapi/query-params.ts';
-import { resourceRef } from '../openapi/resource-schemas.ts';
+import { itemsOf, resourceRef } from '../openapi/resource-schemas.ts';
 
 const tags = ['Stations'];
 
@@ -123,6 +123,7 @@ export function stationRoutes(services: Services): Hono {
       summary: 'Meter values of a station',
       tags,
       query: { evseId: { type: 'integer', minimum: 0, maximum: 1000, description: 'Only this EVSE' }, from: timeParam('At or after this time'), to: timeParam('Before this time'), limit: limitParam(1000, 10_000) },
+      responses: { 200: { description: 'Its sampled values in time order, oldest first', schema: itemsOf('StationMeterSample') } },
     },
     (c, { query }) => c.json({ items: services.transactions.stationMeterSeries(station(c.req.param('id')), query) }),
   );

@@ -4,7 +4,7 @@ import { NotFoundError } from '../../domain/errors.ts';
 import { defineRoute } from '../openapi/define-route.ts';
 import { pagingQuery } from '../openapi/list-query.ts';
 import { enumParam, textParam, timeParam } from '../openapi/query-params.ts';
-import { pageOf, resourceRef } from '../openapi/resource-schemas.ts';
+import { itemsOf, pageOf, resourceRef } from '../openapi/resource-schemas.ts';
 
 const tags = ['Transactions'];
 const id = { id: { type: 'integer' } };
@@ -40,6 +40,6 @@ export function transactionRoutes(services: Services): Hono {
     return tx;
   };
   defineRoute(app, { method: 'get', path: '/:id', summary: 'One charging session', tags, params: id, responses: { 200: { description: 'The charging session', schema: resourceRef('Transaction') } } }, (c) => c.json(find(c.req.param('id')!)));
-  defineRoute(app, { method: 'get', path: '/:id/meter-values', summary: 'Meter values of a charging session', tags, params: id }, (c) => c.json({ items: transactions.meterSeries(find(c.req.param('id')!).id) }));
+  defineRoute(app, { method: 'get', path: '/:id/meter-values', summary: 'Meter values of a charging session', tags, params: id, responses: { 200: { description: 'Its sampled values in time order', schema: itemsOf('MeterSample') } } }, (c) => c.json({ items: transactions.meterSeries(find(c.req.param('id')!).id) }));
   return app;
 }
