@@ -1,5 +1,6 @@
 import type { Services } from '../app/services.ts';
 import type { Logger } from '../log/logger.ts';
+import { evseIdProblem } from './id-range.ts';
 import type { CallHandler } from './rpc/connection.ts';
 import { RpcError } from './rpc/errors.ts';
 import { StorageUnavailableError } from '../storage/storage-health.ts';
@@ -45,6 +46,11 @@ export function createDispatcher(ctx: HandlerContext, handlers: HandlerTable): C
     const station = stations.get(ctx.stationId);
     if (station?.registration !== 'accepted' && !allowedBeforeAcceptance(ctx.version, action)) {
       throw new RpcError('SecurityError', `station is ${station?.registration ?? 'unknown'}; only BootNotification is allowed until it is accepted`);
+    }
+    const badId = evseIdProblem(payload);
+    if (badId) {
+      ctx.services.warnings.add(ctx.stationId, 'invalid-evse-id', `${action}: ${badId}; refused`);
+      throw new RpcError('PropertyConstraintViolation', badId);
     }
     try {
       return await handler(ctx, payload);

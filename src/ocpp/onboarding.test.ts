@@ -90,6 +90,17 @@ describe('station onboarding over real sockets', () => {
     await cs.call('StatusNotification', { timestamp: ts, connectorStatus: 'Occupied', evseId: 1, connectorId: 2 });
     const { body } = await getJson(`${server.baseUrl}/api/v1/stations/CS-201`);
     assert.deepEqual(body.evses, [{ evseId: 1, connectors: [{ connectorId: 2, status: 'occupied', errorCode: null, vendorErrorCode: null, info: null, statusAt: ts }] }]);
+
+    // EVSE and connector ids out of range are refused and change nothing, wherever they sit in the message.
+    const refused = async (action: string, payload: unknown) => {
+      const answer = await cs.call(action, payload);
+      assert.deepEqual(answer.slice(0, 3), [4, answer[1], 'PropertyConstraintViolation'], `${action} ${JSON.stringify(payload)}`);
+    };
+    await refused('StatusNotification', { timestamp: ts, connectorStatus: 'Available', evseId: -3, connectorId: 1 });
+    await refused('StatusNotification', { timestamp: ts, connectorStatus: 'Available', evseId: 1, connectorId: 70000 });
+    await refused('TransactionEvent', { eventType: 'Started', timestamp: ts, triggerReason: 'Authorized', seqNo: 0, transactionInfo: { transactionId: 'TX-BIG' }, evse: { id: 5000, connectorId: 1 } });
+    assert.deepEqual((await getJson(`${server.baseUrl}/api/v1/stations/CS-201`)).body.evses, body.evses);
+    assert.equal((await getJson(`${server.baseUrl}/api/v1/transactions?stationId=CS-201`)).body.total, 0);
     await cs.close();
   });
 
@@ -126,6 +137,10 @@ describe('station onboarding over real sockets', () => {
     await expectError('[2,"m4","StatusNotification",{"connectorId":"one","errorCode":"NoError","status":"Charging"}]', 'm4', 'TypeConstraintViolation');
     await expectError('[2,"m5","StatusNotification",{"connectorId":1}]', 'm5', 'OccurenceConstraintViolation');
     await expectError('[2,"m6","RemoteStartTransaction",{"idTag":"X"}]', 'm6', 'NotSupported');
+    // Schema-valid, but no connector: a negative id, and one in the billions (a firmware bug) would add EVSEs.
+    await expectError('[2,"m7","StatusNotification",{"connectorId":-1,"errorCode":"NoError","status":"Available"}]', 'm7', 'PropertyConstraintViolation');
+    await expectError('[2,"m8","StatusNotification",{"connectorId":2147483647,"errorCode":"NoError","status":"Available"}]', 'm8', 'PropertyConstraintViolation');
+    await expectError('[2,"m9","MeterValues",{"connectorId":1001,"meterValue":[{"timestamp":"2026-01-01T00:00:00Z","sampledValue":[{"value":"1"}]}]}]', 'm9', 'PropertyConstraintViolation');
     cp.sendRaw(Buffer.from([1, 2, 3]), true);
     assert.deepEqual((await cp.next()).slice(0, 3), [4, '-1', 'FormationViolation']);
 
@@ -135,6 +150,8 @@ describe('station onboarding over real sockets', () => {
     const log = (await getJson(`${server.baseUrl}/api/v1/stations/CP-BAD/messages?limit=100`)).body.items;
     assert.ok(log.some((m: any) => m.messageType === 'INVALID' && m.payload === 'not json at all'), 'malformed frame is in the message log');
     assert.ok(log.some((m: any) => m.direction === 'out' && m.messageType === 'CALLERROR' && m.action === 'Teleport'));
+    const warnings = (await getJson(`${server.baseUrl}/api/v1/stations/CP-BAD/warnings`)).body.items;
+    assert.ok(warnings.some((w: any) => w.kind === 'invalid-evse-id' && /connectorId 2147483647/.test(w.message)), JSON.stringify(warnings));
     await cp.close();
   });
 
