@@ -31,7 +31,7 @@ const evse = record('An EVSE (OCPP 1.6: one per connector)', { evseId: { type: '
 
 const station = record('A charging station: registration, identity, connection and connector state', {
   id: text,
-  quirks: { type: 'object', description: 'Per-station settings for brand quirks, e.g. `idTagSuffixSeparator`' },
+  quirks: { type: 'object', description: 'Per-station settings for brand quirks, e.g. `idTagSuffixSeparator`, `energyRegisterUnit`' },
   registration: { enum: ['pending', 'accepted', 'rejected'] },
   ocppVersion: { enum: ['1.6', '2.0.1', '2.1', null] },
   vendor: nullableText,

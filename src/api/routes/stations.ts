@@ -87,7 +87,20 @@ export function stationRoutes(services: Services): Hono {
       path: '/:id',
       summary: 'Change a station’s quirks',
       tags,
-      body: { type: 'object', properties: { quirks: { type: 'object', properties: { idTagSuffixSeparator: { type: 'string', minLength: 1, maxLength: 5 } } } }, additionalProperties: false },
+      body: {
+        type: 'object',
+        properties: {
+          quirks: {
+            type: 'object',
+            description: 'Replaces the station’s quirks as a whole',
+            properties: {
+              idTagSuffixSeparator: { type: 'string', minLength: 1, maxLength: 5, description: 'The station appends its serial to id tags after this' },
+              energyRegisterUnit: { enum: ['kWh'], description: 'Its energy registers are kWh though labelled Wh (Ampyard sets it when a 1.6 session shows it)' },
+            },
+          },
+        },
+        additionalProperties: false,
+      },
       responses: { 200: { description: 'The station as changed', schema: stationSchema } },
     },
     async (c, { body }) => {

@@ -202,6 +202,40 @@ describe('OCPP 1.6 transactions (strict ocpp-rpc station)', () => {
     await cp.close();
   });
 
+  it('finds a station whose registers are kWh labelled Wh, reads them as kWh, and says so', async () => {
+    const cp = await strictStation(server, 'TX-KWH', '1.6');
+    await patch(api('/stations/TX-KWH'), { quirks: { idTagSuffixSeparator: '_' } });
+    // meterStart is Wh by the spec; the registers are the same meter in kWh, labelled Wh.
+    const { transactionId }: any = await cp.call('StartTransaction', { connectorId: 1, idTag: 'CARD-OK', meterStart: 1_234_567, timestamp: iso(3000) });
+    const mv = (msAgo: number, value: string) => cp.call('MeterValues', { connectorId: 1, transactionId, meterValue: [{ timestamp: iso(msAgo), sampledValue: [{ value, unit: 'Wh' }, { value: '7400', measurand: 'Power.Active.Import', unit: 'W' }] }] });
+    await mv(2000, '1234.6');
+    await mv(1000, '1234.8');
+    await cp.call('StopTransaction', { transactionId, meterStop: 1_234_900, timestamp: iso() });
+    const tx = (await getJson(api(`/transactions/${transactionId}`))).body;
+    assert.equal(tx.energyWh, 333, 'from meterStart through 1,234,600 and 1,234,800 to meterStop, all in Wh');
+    const series = (await getJson(api(`/transactions/${transactionId}/meter-values`))).body.items;
+    assert.deepEqual(series.map((m: any) => [m.measurand, m.value, m.rawValue, m.rawUnit]), [
+      ['Energy.Active.Import.Register', 1_234_600, '1234.6', 'Wh'], ['Power.Active.Import', 7400, '7400', 'W'],
+      ['Energy.Active.Import.Register', 1_234_800, '1234.8', 'Wh'], ['Power.Active.Import', 7400, '7400', 'W'],
+    ]);
+    const station = (await getJson(api('/stations/TX-KWH'))).body;
+    assert.deepEqual(station.quirks, { idTagSuffixSeparator: '_', energyRegisterUnit: 'kWh' }, 'kept beside the quirks it had');
+    const warnings = (await getJson(api('/stations/TX-KWH/warnings'))).body.items;
+    assert.ok(warnings.some((w: any) => w.kind === 'register-unit' && /1234\.6 "Wh" beside meterStart 1234567 Wh/.test(w.message)), JSON.stringify(warnings));
+
+    // The next session, and values without a session, are read as kWh from the start; a station with Wh registers is left alone.
+    const next: any = await cp.call('StartTransaction', { connectorId: 1, idTag: 'CARD-OK', meterStart: 5_000, timestamp: iso() });
+    await cp.call('MeterValues', { connectorId: 1, transactionId: next.transactionId, meterValue: [{ timestamp: iso(), sampledValue: [{ value: '5.25' }] }] });
+    assert.equal((await getJson(api(`/transactions/${next.transactionId}`))).body.lastMeterWh, 5250);
+    const plain = await strictStation(server, 'TX-WH', '1.6');
+    const wh: any = await plain.call('StartTransaction', { connectorId: 1, idTag: 'CARD-OK', meterStart: 1_234_567, timestamp: iso() });
+    await plain.call('MeterValues', { connectorId: 1, transactionId: wh.transactionId, meterValue: [{ timestamp: iso(), sampledValue: [{ value: '1234600', unit: 'Wh' }] }] });
+    assert.equal((await getJson(api(`/transactions/${wh.transactionId}`))).body.lastMeterWh, 1_234_600);
+    assert.deepEqual((await getJson(api('/stations/TX-WH'))).body.quirks, {});
+    await cp.close();
+    await plain.close();
+  });
+
   it('free vend accepts and records any token; the id-tag suffix quirk finds the base token', async () => {
     const cp = await strictStation(server, 'TX-VEND', '1.6');
     assert.equal(((await cp.call('Authorize', { idTag: 'WALKUP-1' })) as any).idTagInfo.status, 'Invalid');

@@ -2,6 +2,7 @@ import { normaliseSample, type MeterSample } from '../../domain/meter.ts';
 import type { TokenQuirks } from '../../domain/id-tokens.ts';
 import type { HandlerContext, HandlerTable } from '../dispatcher.ts';
 import { int, list, text } from '../payload.ts';
+import { withRegisterUnits } from '../register-unit-quirk.ts';
 import { normalizeTimestamp } from '../time.ts';
 import { idTagInfo } from './id-tag-info.ts';
 
@@ -77,12 +78,12 @@ export const v16Transactions: HandlerTable = {
     };
     const known = transactions.get(transactionId);
     if (known && known.stationId === ctx.stationId) {
-      await transactions.recordMeterValues(ctx.stationId, known.evseId, transactionId, samplesFrom16(p['transactionData']));
+      await transactions.recordMeterValues(ctx.stationId, known.evseId, transactionId, withRegisterUnits(ctx, samplesFrom16(p['transactionData']), known));
       await transactions.stop(transactionId, stop);
     } else {
       warnings.add(ctx.stationId, 'unknown-transaction', `StopTransaction for transaction ${transactionId}, which this station never started here; recorded`);
       const record = await transactions.recordUnknownStop(ctx.stationId, 0, `unknown-${transactionId}`, stop);
-      await transactions.recordMeterValues(ctx.stationId, 0, record.id, samplesFrom16(p['transactionData']));
+      await transactions.recordMeterValues(ctx.stationId, 0, record.id, withRegisterUnits(ctx, samplesFrom16(p['transactionData'])));
     }
     if (!stop.idToken) return {};
     return { idTagInfo: idTagInfo(await idTokens.authorize(stop.idToken, quirks(ctx))) };
@@ -92,7 +93,8 @@ export const v16Transactions: HandlerTable = {
     const { transactions, warnings } = ctx.services;
     const connectorId = p['connectorId'] as number;
     const transactionId = int(p['transactionId']);
-    const samples = samplesFrom16(p['meterValue']);
+    const session = transactionId === null ? undefined : transactions.get(transactionId);
+    const samples = withRegisterUnits(ctx, samplesFrom16(p['meterValue']), session?.stationId === ctx.stationId ? session : undefined);
     const linked = await transactions.recordMeterValues(ctx.stationId, connectorId, transactionId, samples);
     if (transactionId !== null && !linked) {
       warnings.add(ctx.stationId, 'unknown-transaction', `MeterValues for unknown transaction ${transactionId}; stored without a session`);

@@ -67,6 +67,19 @@ for (const version of ['2.0.1', '2.1'] as const) {
       await cs.close();
     });
 
+    it('reads a station’s Wh-labelled registers as kWh once its quirk says so; readings it scaled itself stay', async () => {
+      const id = `V2-KWH-${version}`;
+      const cs = await strictStation(server, id, version);
+      const set = await server.api(`/stations/${id}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ quirks: { energyRegisterUnit: 'kWh' } }) });
+      assert.equal(set.status, 200, await set.text());
+      const base = { timestamp: at(0), triggerReason: 'Authorized', transactionInfo: { transactionId: 'KWH-1' }, evse: { id: 1, connectorId: 1 } };
+      await cs.call('TransactionEvent', { ...base, eventType: 'Started', seqNo: 0, idToken: { idToken: 'RFID-201', type: 'ISO14443' }, meterValue: [{ timestamp: at(0), sampledValue: [{ value: 12.5, measurand: 'Energy.Active.Import.Register', unitOfMeasure: { unit: 'Wh' } }] }] });
+      await cs.call('TransactionEvent', { ...base, eventType: 'Ended', seqNo: 1, timestamp: at(30), triggerReason: 'EVDeparted', meterValue: [{ timestamp: at(30), sampledValue: [energy(20_000, 'Transaction.End', 3)] }] });
+      const tx = (await getJson(api(`/transactions?stationId=${id}`))).body.items[0];
+      assert.deepEqual([tx.meterStartWh, tx.meterStopWh, tx.energyWh], [12_500, 20_000, 7_500]);
+      await cs.close();
+    });
+
     it('asks for the transaction status when seqNo has a gap, accepts seqNo restarting at 0, and a session first seen at its end', async () => {
       const cs = await strictStation(server, `V2-SEQ-${version}`, version);
       const asked: any[] = [];

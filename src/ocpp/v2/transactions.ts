@@ -7,6 +7,7 @@ import { int, obj, text } from '../payload.ts';
 import { normalizeTimestamp } from '../time.ts';
 import { costResponseFields } from './cost.ts';
 import { idTokenInfo } from './id-token-info.ts';
+import { withRegisterUnits } from '../register-unit-quirk.ts';
 import { samplesFrom2x } from './meter-values.ts';
 
 function quirks(ctx: HandlerContext): TokenQuirks {
@@ -33,7 +34,7 @@ async function transactionEvent(ctx: HandlerContext, p: Payload): Promise<Payloa
   const timestamp = normalizeTimestamp(p['timestamp']);
   const evse = obj(p['evse']);
   const seqNo = p['seqNo'] as number;
-  const samples = samplesFrom2x(p['meterValue']);
+  const samples = withRegisterUnits(ctx, samplesFrom2x(p['meterValue']));
   const token = p['idToken'] === undefined ? undefined : obj(p['idToken']);
   const auth = token ? await authorizeToken(ctx, token) : undefined;
 
@@ -120,7 +121,7 @@ export const v2Transactions: HandlerTable = {
   TransactionEvent: transactionEvent,
 
   async MeterValues(ctx, p) {
-    await ctx.services.transactions.recordMeterValues(ctx.stationId, p['evseId'] as number, null, samplesFrom2x(p['meterValue']));
+    await ctx.services.transactions.recordMeterValues(ctx.stationId, p['evseId'] as number, null, withRegisterUnits(ctx, samplesFrom2x(p['meterValue'])));
     return {};
   },
 };
