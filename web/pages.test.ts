@@ -111,6 +111,20 @@ describe('admin UI pages in a browser', { skip: existsSync(CHROMIUM_PATH) ? fals
     // An admin sees the station's certificate inventory (nothing reported yet).
     await page.getByText('None reported yet').waitFor({ timeout: TIMEOUT_MS });
 
+    // Quirks: one Ampyard found (kWh registers) is shown and can be undone; one the form does not know is kept.
+    const quirked = await server.api(`/stations/${STATION}`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ quirks: { energyRegisterUnit: 'kWh', vendorNote: 'kept' } }) });
+    assert.equal(quirked.status, 200);
+    await page.reload();
+    const quirks = page.getByTestId('station-quirks');
+    const kwh = quirks.getByLabel('Energy registers are kWh though labelled Wh');
+    await kwh.waitFor({ timeout: TIMEOUT_MS });
+    assert.equal(await kwh.isChecked(), true);
+    await kwh.uncheck();
+    await quirks.getByLabel('Id-tag suffix separator').fill('_');
+    await page.getByTestId('station-quirks-save').click();
+    await quirks.getByText('Saved.').waitFor({ timeout: TIMEOUT_MS });
+    assert.deepEqual((await server.api(`/stations/${STATION}`).then((r) => r.json())).quirks, { vendorNote: 'kept', idTagSuffixSeparator: '_' });
+
     // Remote start for the card: the station is asked and its answer is shown.
     station.handle('RemoteStartTransaction', async ({ params }) => {
       record('RemoteStartTransaction', params);

@@ -89,6 +89,7 @@ export function queryString(params: Record<string, string | number | undefined>)
 }
 
 export const fetchStation = (id: string) => request<Station>('GET', `/stations/${enc(id)}`);
+export const updateStationQuirks = (id: string, quirks: Record<string, unknown>) => request<Station>('PATCH', `/stations/${enc(id)}`, { body: { quirks } });
 export const fetchConfiguration = (id: string) => request<Page<ConfigItem>>('GET', `/stations/${enc(id)}/configuration`);
 export const fetchMessages = (id: string, limit = 30) => request<Page<LoggedMessage>>('GET', `/stations/${enc(id)}/messages?limit=${limit}`);
 export const fetchWarnings = (id: string) => request<Page<Warning>>('GET', `/stations/${enc(id)}/warnings?limit=20`);

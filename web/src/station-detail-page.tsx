@@ -10,6 +10,7 @@ import { StationActions } from './station-actions.tsx';
 import { StationConfig } from './station-config.tsx';
 import { StationCertificates } from './station-certificates.tsx';
 import { StationMessages, StationWarnings } from './station-messages.tsx';
+import { StationQuirks } from './station-quirks.tsx';
 import { forStation, useEventRefresh } from './use-event-refresh.ts';
 import { usePoll } from './use-poll.ts';
 
@@ -58,6 +59,7 @@ export function StationDetailPage({ stationId }: { stationId: string }) {
           <StationWarnings stationId={s.id} />
           <StationCertificates stationId={s.id} />
           <StationConfig station={s} />
+          <StationQuirks station={s} onSaved={station.reload} />
           <StationMessages stationId={s.id} />
         </>
       )}

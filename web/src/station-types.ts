@@ -46,6 +46,8 @@ export interface Station {
   status: ConnectorStatus | null;
   errorCode: string | null;
   evses: Evse[];
+  /** Brand quirks the protocol handling follows (e.g. `idTagSuffixSeparator`, `energyRegisterUnit`). */
+  quirks: Record<string, unknown>;
 }
 
 /** Payload of the `connector.updated` server-sent event. */
