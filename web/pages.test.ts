@@ -121,6 +121,10 @@ describe('admin UI pages in a browser', { skip: existsSync(CHROMIUM_PATH) ? fals
     assert.equal(await kwh.isChecked(), true);
     await kwh.uncheck();
     await quirks.getByLabel('Id-tag suffix separator').fill('_');
+    await quirks.getByLabel('Start on plug-in with id tag').fill('x'.repeat(21));
+    await page.getByTestId('station-quirks-save').click();
+    await page.locator('#quirk-auto-start-error').waitFor({ timeout: TIMEOUT_MS });
+    await quirks.getByLabel('Start on plug-in with id tag').fill('');
     await page.getByTestId('station-quirks-save').click();
     await quirks.getByText('Saved.').waitFor({ timeout: TIMEOUT_MS });
     assert.deepEqual((await server.api(`/stations/${STATION}`).then((r) => r.json())).quirks, { vendorNote: 'kept', idTagSuffixSeparator: '_' });

@@ -18,6 +18,7 @@ import type { Logger } from '../log/logger.ts';
 import { CommandRunner } from '../commands/runner.ts';
 import { allCommands } from '../commands/index.ts';
 import { reapplyProfilesOnBoot } from '../commands/smart-charging.ts';
+import { startAutoStarts } from '../commands/auto-start.ts';
 import { startCostUpdates } from '../commands/tariffs.ts';
 import { CustomerInformationService } from '../domain/customer-information.ts';
 import { DisplayMessageService } from '../domain/display-messages.ts';
@@ -245,6 +246,7 @@ function buildServices(config: Config, db: Db, log: Logger, startedAt: Date, pki
   services.sitePower = new SitePowerRecorder(services as Services, new SitePowerRepo(db, liveFigures));
   services.sitePower.start();
   startCostUpdates(services as Services);
+  startAutoStarts(services as Services);
   return services as Services;
 }
 

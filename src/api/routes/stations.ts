@@ -96,6 +96,7 @@ export function stationRoutes(services: Services): Hono {
             properties: {
               idTagSuffixSeparator: { type: 'string', minLength: 1, maxLength: 5, description: 'The station appends its serial to id tags after this' },
               energyRegisterUnit: { enum: ['kWh'], description: 'Its energy registers are kWh though labelled Wh (Ampyard sets it when a 1.6 session shows it)' },
+              autoStartIdTag: { type: 'string', minLength: 1, maxLength: 20, description: 'It charges only when started remotely: Ampyard starts it for this id tag when a cable is plugged in (free vend)' },
             },
           },
         },
