@@ -18,7 +18,8 @@ export interface Webhook {
   updatedAt: string;
 }
 
-export type DeliveryStatus = 'pending' | 'delivered' | 'failed' | 'dropped';
+export const deliveryStatuses = ['pending', 'delivered', 'failed', 'dropped'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
 
 /** One event sent (or to be sent) to one webhook, with the outcome of its latest attempt. */
 export interface WebhookDelivery {

@@ -5,6 +5,7 @@
  */
 import { connectorStatuses } from '../../domain/station.ts';
 import { idTokenStatuses } from '../../domain/id-tokens.ts';
+import { deliveryStatuses } from '../../domain/webhook.ts';
 import type { JsonSchema } from './define-route.ts';
 import { siteResourceSchemas } from './site-resource-schemas.ts';
 
@@ -120,12 +121,43 @@ const meterSample = record('One sampled value, normalised (Wh, W, varh, …) wit
   signedData: { type: ['string', 'null'], description: 'Signed meter data (e.g. OCMF) exactly as sent, for calibration-law audits' },
 });
 
+const webhook = record('A receiver of domain events; its secret is shown only when set', {
+  id: { type: 'integer' },
+  url: { type: 'string', format: 'uri' },
+  description: text,
+  events: { type: 'array', items: text, description: 'Event types: exact (`transaction.ended`), a family (`transaction.*`) or `*`' },
+  enabled: { type: 'boolean' },
+  pending: { type: 'integer', minimum: 0, description: 'Deliveries waiting to be (re)tried' },
+  dropped: { type: 'integer', minimum: 0, description: 'Deliveries dropped undelivered because the queue was full' },
+  lastDelivery: {
+    oneOf: [{ type: 'null' }, { type: 'object', required: ['at', 'status', 'responseStatus'], additionalProperties: false, properties: { at: time, status: { enum: deliveryStatuses }, responseStatus: nullableInteger } }],
+  },
+  createdAt: time,
+  updatedAt: time,
+});
+
+const webhookDelivery = record('One event sent (or to be sent) to one webhook, with the outcome of its latest attempt', {
+  id: { type: 'string', description: 'Sent as `X-Ampyard-Delivery`; the same on every attempt' },
+  webhookId: { type: 'integer' },
+  eventId: { type: 'string', description: 'The event’s id (`id` in the body), the same for every webhook' },
+  eventType: text,
+  status: { enum: deliveryStatuses },
+  attempts: { type: 'integer', minimum: 0 },
+  nextAttemptAt: nullableTime,
+  lastAttemptAt: nullableTime,
+  responseStatus: nullableInteger,
+  error: nullableText,
+  durationMs: nullableNumber,
+  createdAt: time,
+  finishedAt: nullableTime,
+});
+
 const stationMeterSample = {
   description: 'A sampled value of a station, with the EVSE and session it belongs to',
   allOf: [{ $ref: '#/components/schemas/MeterSample' }, { type: 'object', required: ['evseId', 'transactionId'], properties: { evseId: { type: 'integer' }, transactionId: nullableInteger } }],
 };
 
-export const resourceSchemas = { Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, MeterSample: meterSample, StationMeterSample: stationMeterSample, ...siteResourceSchemas };
+export const resourceSchemas = { Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, MeterSample: meterSample, StationMeterSample: stationMeterSample, Webhook: webhook, WebhookDelivery: webhookDelivery, ...siteResourceSchemas };
 
 export type ResourceName = keyof typeof resourceSchemas;
 

@@ -10,7 +10,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -109,6 +109,30 @@ describe('the OpenAPI document’s response schemas', () => {
     // A document that said nothing would pass everything: a wrong body must fail.
     assert.throws(() => assertMatches('/api/v1/transactions/{id}', 'get', 200, { ...ended, status: 'paused' }));
     assert.throws(() => assertMatches('/api/v1/id-tokens/{token}', 'get', 200, { ...(token.body as object), extra: 1 }));
+  });
+
+  it('describes webhooks and their deliveries as the server answers them', async () => {
+    const send = async (method: string, path: string, body: unknown, status: number) => {
+      const res = await server.api(path, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      const json = (await res.json()) as Record<string, any>;
+      assert.equal(res.status, status, `${method} ${path}: ${JSON.stringify(json)}`);
+      return json;
+    };
+    const get = async (path: string) => (await server.api(path)).json();
+    const created = await send('POST', '/webhooks', { url: 'http://127.0.0.1:9/hook', description: 'ERP', events: ['transaction.*'] }, 201);
+    assert.equal(typeof created['secret'], 'string');
+    // Webhook plus its secret (allOf), so checked open; the plain answers are checked closed.
+    assertMatches('/api/v1/webhooks', 'post', 201, created, false);
+    assertMatches('/api/v1/webhooks', 'get', 200, await get('/webhooks'));
+    assertMatches('/api/v1/webhooks/{id}', 'get', 200, await get(`/webhooks/${created['id']}`));
+    assertMatches('/api/v1/webhooks/{id}', 'patch', 200, await send('PATCH', `/webhooks/${created['id']}`, { rotateSecret: true }, 200), false);
+    const ping = await send('POST', `/webhooks/${created['id']}/ping`, undefined, 202);
+    assertMatches('/api/v1/webhooks/{id}/ping', 'post', 202, ping);
+    const deliveries = (await get(`/webhooks/${created['id']}/deliveries`)) as any;
+    assert.equal(deliveries.total, 1);
+    assertMatches('/api/v1/webhooks/{id}/deliveries', 'get', 200, deliveries);
+    assertMatches('/api/v1/webhooks/event-types', 'get', 200, await get('/webhooks/event-types'));
+    assert.throws(() => assertMatches('/api/v1/webhooks/{id}/ping', 'post', 202, { ...ping, status: 'lost' }));
   });
 
   it('describes the load-management site model as the server answers it', async () => {

@@ -1,12 +1,13 @@
 import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
-import { PING_EVENT, webhookEventTypes } from '../../domain/webhook.ts';
+import { deliveryStatuses, PING_EVENT, webhookEventTypes } from '../../domain/webhook.ts';
 import type { WebhookInput } from '../../domain/webhooks.ts';
 import { idParam } from '../file-responses.ts';
 import { noteAudit } from '../access.ts';
 import { defineList, defineRoute } from '../openapi/define-route.ts';
 import { pagingQuery } from '../openapi/list-query.ts';
 import { enumParam } from '../openapi/query-params.ts';
+import { pageOf, resourceRef } from '../openapi/resource-schemas.ts';
 
 // The webhook store checks the fields (its own field-level messages); the schema names them and refuses others.
 const inputSchema = {
@@ -22,23 +23,25 @@ const inputSchema = {
   additionalProperties: false,
 };
 const tags = ['Webhooks'];
+/** A webhook as created, or changed with a new secret: the only answers that carry the secret. */
+const withSecret = { allOf: [resourceRef('Webhook'), { type: 'object', properties: { secret: { type: 'string', description: 'The HMAC signing secret; shown only here' } } }] };
 const id = { id: { type: 'integer' } };
-const deliveryStatuses = ['pending', 'delivered', 'failed', 'dropped'] as const;
 
 /** Webhooks CRUD, their delivery logs and test pings (admins only: see src/auth/access-rules.ts). */
 export function webhookRoutes(services: Services): Hono {
   const { webhooks } = services;
   const app = new Hono();
 
-  defineList(app, { path: '/', summary: 'Webhooks', tags, sort: ['id', 'url', 'enabled', 'createdAt'] }, () => webhooks.list());
+  defineList(app, { path: '/', summary: 'Webhooks', tags, sort: ['id', 'url', 'enabled', 'createdAt'], item: resourceRef('Webhook') }, () => webhooks.list());
 
-  defineRoute(app, { method: 'get', path: '/event-types', summary: 'The event types a webhook may subscribe to', tags }, (c) =>
+  const eventTypes = { type: 'object', required: ['items'], properties: { items: { type: 'array', items: { type: 'object', required: ['type', 'description'], additionalProperties: false, properties: { type: { type: 'string' }, description: { type: 'string' } } } } } };
+  defineRoute(app, { method: 'get', path: '/event-types', summary: 'The event types a webhook may subscribe to', tags, responses: { 200: { description: 'Every event type with what it means', schema: eventTypes } } }, (c) =>
     c.json({ items: [...Object.entries(webhookEventTypes).map(([type, description]) => ({ type, description })), { type: PING_EVENT, description: 'a test sent by POST /webhooks/:id/ping (always, whatever the filter)' }] }),
   );
 
   defineRoute<unknown, WebhookInput>(
     app,
-    { method: 'post', path: '/', summary: 'Create a webhook', description: 'The secret is in this response only.', tags, body: inputSchema, responses: { 201: { description: 'The webhook, with its secret' } } },
+    { method: 'post', path: '/', summary: 'Create a webhook', description: 'The secret is in this response only.', tags, body: inputSchema, responses: { 201: { description: 'The webhook, with its secret', schema: withSecret } } },
     async (c, { body }) => {
       const { webhook, secret } = await webhooks.create(body);
       noteAudit(c, { action: 'webhook.create', detail: `webhook ${webhook.id}` });
@@ -47,9 +50,10 @@ export function webhookRoutes(services: Services): Hono {
     },
   );
 
-  defineRoute(app, { method: 'get', path: '/:id', summary: 'One webhook', tags, params: id }, (c) => c.json(webhooks.get(idParam(c, 'id', 'webhook'))));
+  defineRoute(app, { method: 'get', path: '/:id', summary: 'One webhook', tags, params: id, responses: { 200: { description: 'The webhook', schema: resourceRef('Webhook') } } }, (c) => c.json(webhooks.get(idParam(c, 'id', 'webhook'))));
 
-  defineRoute<unknown, WebhookInput>(app, { method: 'patch', path: '/:id', summary: 'Change a webhook (or rotate its secret)', tags, params: id, body: inputSchema }, async (c, { body }) => {
+  const changed = { description: 'The webhook as changed; with its new secret when rotated', schema: withSecret };
+  defineRoute<unknown, WebhookInput>(app, { method: 'patch', path: '/:id', summary: 'Change a webhook (or rotate its secret)', tags, params: id, body: inputSchema, responses: { 200: changed } }, async (c, { body }) => {
     const id = idParam(c, 'id', 'webhook');
     const { webhook, secret } = await webhooks.update(id, body);
     noteAudit(c, { action: 'webhook.update', detail: `webhook ${id}${secret ? ', secret rotated' : ''}` });
@@ -63,13 +67,13 @@ export function webhookRoutes(services: Services): Hono {
     return c.body(null, 204);
   });
 
-  defineRoute(app, { method: 'post', path: '/:id/ping', summary: 'Send a test event', tags, params: id, responses: { 202: { description: 'Queued' } } }, async (c) =>
+  defineRoute(app, { method: 'post', path: '/:id/ping', summary: 'Send a test event', tags, params: id, responses: { 202: { description: 'Queued', schema: resourceRef('WebhookDelivery') } } }, async (c) =>
     c.json(await webhooks.ping(idParam(c, 'id', 'webhook')), 202),
   );
 
   defineRoute<{ status?: (typeof deliveryStatuses)[number]; limit: number; offset: number }>(
     app,
-    { method: 'get', path: '/:id/deliveries', summary: 'A webhook’s deliveries, newest first', tags, params: id, query: { status: enumParam(deliveryStatuses), ...pagingQuery() } },
+    { method: 'get', path: '/:id/deliveries', summary: 'A webhook’s deliveries, newest first', tags, params: id, query: { status: enumParam(deliveryStatuses), ...pagingQuery() }, responses: { 200: { description: 'One page of its deliveries', schema: pageOf('WebhookDelivery') } } },
     (c, { query }) => c.json(webhooks.deliveries(idParam(c, 'id', 'webhook'), query)),
   );
 
@@ -77,7 +81,7 @@ export function webhookRoutes(services: Services): Hono {
     c.json(webhooks.delivery(idParam(c, 'id', 'webhook'), c.req.param('deliveryId')!)),
   );
 
-  defineRoute(app, { method: 'post', path: '/:id/deliveries/:deliveryId/redeliver', summary: 'Send a delivery again', tags, params: id, responses: { 202: { description: 'Queued' } } }, async (c) =>
+  defineRoute(app, { method: 'post', path: '/:id/deliveries/:deliveryId/redeliver', summary: 'Send a delivery again', tags, params: id, responses: { 202: { description: 'Queued', schema: resourceRef('WebhookDelivery') } } }, async (c) =>
     c.json(await webhooks.redeliver(idParam(c, 'id', 'webhook'), c.req.param('deliveryId')!), 202),
   );
 
