@@ -152,12 +152,38 @@ const webhookDelivery = record('One event sent (or to be sent) to one webhook, w
   finishedAt: nullableTime,
 });
 
+const tariff = record('A price list for the site (groupId null) or one ID-token group', {
+  id: { type: 'integer' },
+  groupId: nullableText,
+  name: text,
+  currency: { type: 'string', description: 'ISO 4217, e.g. EUR' },
+  pricePerKwh: { type: 'number' },
+  pricePerHour: { type: 'number' },
+  sessionFee: { type: 'number' },
+  message: { type: ['string', 'null'], description: 'Shown to the driver at the start instead of the generated price text' },
+  createdAt: time,
+  updatedAt: time,
+});
+
+const transactionCost = record('What a session costs so far (or in the end, `final`) under the tariff that applies to it', {
+  transactionId: { type: 'integer' },
+  tariff: { $ref: '#/components/schemas/Tariff' },
+  currency: text,
+  totalCost: { type: 'number' },
+  energyWh: { type: 'number' },
+  durationSeconds: { type: 'number' },
+  final: { type: 'boolean' },
+  computedAt: time,
+  sentAt: { type: ['string', 'null'], format: 'date-time', description: 'When the last CostUpdated went to the station' },
+  sentCost: nullableNumber,
+});
+
 const stationMeterSample = {
   description: 'A sampled value of a station, with the EVSE and session it belongs to',
   allOf: [{ $ref: '#/components/schemas/MeterSample' }, { type: 'object', required: ['evseId', 'transactionId'], properties: { evseId: { type: 'integer' }, transactionId: nullableInteger } }],
 };
 
-export const resourceSchemas = { Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, MeterSample: meterSample, StationMeterSample: stationMeterSample, Webhook: webhook, WebhookDelivery: webhookDelivery, ...siteResourceSchemas };
+export const resourceSchemas = { Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, MeterSample: meterSample, StationMeterSample: stationMeterSample, Webhook: webhook, WebhookDelivery: webhookDelivery, Tariff: tariff, TransactionCost: transactionCost, ...siteResourceSchemas };
 
 export type ResourceName = keyof typeof resourceSchemas;
 

@@ -10,7 +10,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -133,6 +133,34 @@ describe('the OpenAPI document’s response schemas', () => {
     assertMatches('/api/v1/webhooks/{id}/deliveries', 'get', 200, deliveries);
     assertMatches('/api/v1/webhooks/event-types', 'get', 200, await get('/webhooks/event-types'));
     assert.throws(() => assertMatches('/api/v1/webhooks/{id}/ping', 'post', 202, { ...ping, status: 'lost' }));
+  });
+
+  it('describes tariffs and what a session costs as the server answers them', async () => {
+    const send = async (method: string, path: string, body: unknown, status: number) => {
+      const res = await server.api(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const json = (await res.json()) as Record<string, any>;
+      assert.equal(res.status, status, `${method} ${path}: ${JSON.stringify(json)}`);
+      return json;
+    };
+    const get = async (path: string) => (await server.api(path)).json();
+    const tariff = await send('POST', '/tariffs', { name: 'Site', currency: 'EUR', pricePerKwh: 0.3, sessionFee: 1 }, 201);
+    assertMatches('/api/v1/tariffs', 'post', 201, tariff);
+    assertMatches('/api/v1/tariffs', 'get', 200, await get('/tariffs'));
+    assertMatches('/api/v1/tariffs/{id}', 'get', 200, await get(`/tariffs/${tariff['id']}`));
+    assertMatches('/api/v1/tariffs/{id}', 'patch', 200, await send('PATCH', `/tariffs/${tariff['id']}`, { message: 'Flat rate' }, 200));
+    assertMatches('/api/v1/tariffs/settings', 'patch', 200, await send('PATCH', '/tariffs/settings', { costUpdateIntervalMinutes: 5 }, 200));
+    assertMatches('/api/v1/tariffs/settings', 'get', 200, await get('/tariffs/settings'));
+
+    const cp = await strictStation(server, 'CP-COST', '1.6');
+    const started: any = await cp.call('StartTransaction', { connectorId: 1, idTag: 'SCHEMA-1', meterStart: 0, timestamp: new Date(Date.now() - 3_600_000).toISOString() });
+    await cp.call('StopTransaction', { transactionId: started.transactionId, meterStop: 10_000, timestamp: new Date().toISOString() });
+    const cost = (await eventually(async () => {
+      const body = (await get(`/transactions/${started.transactionId}/cost`)) as any;
+      return body.cost?.final ? body : undefined;
+    }, 3000, 'the final cost')) as any;
+    assert.equal(cost.cost.totalCost, 4, '1 EUR fee + 10 kWh at 0.30');
+    assertMatches('/api/v1/transactions/{id}/cost', 'get', 200, cost);
+    await cp.close({ force: true });
   });
 
   it('describes the load-management site model as the server answers it', async () => {

@@ -4,6 +4,7 @@ import { NotFoundError } from '../../domain/errors.ts';
 import type { TariffInput, TariffSettings } from '../../domain/tariffs.ts';
 import { idParam } from '../file-responses.ts';
 import { defineRoute } from '../openapi/define-route.ts';
+import { pageOf, resourceRef } from '../openapi/resource-schemas.ts';
 import { listQuery, sortAndPage, type ListQuery } from '../openapi/list-query.ts';
 
 const tags = ['Tariffs'];
@@ -25,7 +26,11 @@ export function tariffRoutes(services: Services): Hono {
   const { tariffs, transactions } = services;
   const app = new Hono();
 
-  defineRoute<ListQuery>(app, { method: 'get', path: '/tariffs', summary: 'Tariffs, and the tariff settings', tags, query: listQuery(['id', 'name', 'groupId', 'createdAt']) }, (c, { query }) =>
+  const settingsSchema = { type: 'object', required: ['costUpdateIntervalMinutes'], additionalProperties: false, properties: { costUpdateIntervalMinutes: { type: 'integer', minimum: 0 } } };
+  const page = pageOf('Tariff');
+  const listSchema = { ...page, required: [...(page['required'] as string[]), 'settings'], properties: { ...(page['properties'] as object), settings: settingsSchema } };
+  const one = (description: string) => ({ description, schema: resourceRef('Tariff') });
+  defineRoute<ListQuery>(app, { method: 'get', path: '/tariffs', summary: 'Tariffs, and the tariff settings', tags, query: listQuery(['id', 'name', 'groupId', 'createdAt']), responses: { 200: { description: 'One page of tariffs, and the settings', schema: listSchema } } }, (c, { query }) =>
     c.json({ ...sortAndPage(tariffs.list(), query), settings: tariffs.settings() }),
   );
 
@@ -42,12 +47,12 @@ export function tariffRoutes(services: Services): Hono {
         required: ['name', 'currency'],
         additionalProperties: false,
       },
-      responses: { 201: { description: 'The new tariff' } },
+      responses: { 201: one('The new tariff') },
     },
     async (c, { body }) => c.json(await tariffs.create({ ...body, groupId: body.groupId ?? null, message: body.message ?? null }), 201),
   );
 
-  defineRoute(app, { method: 'get', path: '/tariffs/settings', summary: 'Tariff settings', tags }, (c) => c.json(tariffs.settings()));
+  defineRoute(app, { method: 'get', path: '/tariffs/settings', summary: 'Tariff settings', tags, responses: { 200: { description: 'The settings', schema: settingsSchema } } }, (c) => c.json(tariffs.settings()));
   defineRoute<unknown, Partial<TariffSettings>>(
     app,
     {
@@ -56,14 +61,15 @@ export function tariffRoutes(services: Services): Hono {
       summary: 'Change tariff settings',
       tags,
       body: { type: 'object', properties: { costUpdateIntervalMinutes: { type: 'integer', minimum: 0, maximum: 1440 } }, additionalProperties: false },
+      responses: { 200: { description: 'The settings as changed', schema: settingsSchema } },
     },
     async (c, { body }) => c.json(await tariffs.updateSettings(body)),
   );
 
-  defineRoute(app, { method: 'get', path: '/tariffs/:id', summary: 'One tariff', tags, params: id }, (c) => c.json(tariffs.require(idParam(c, 'id', 'tariff'))));
+  defineRoute(app, { method: 'get', path: '/tariffs/:id', summary: 'One tariff', tags, params: id, responses: { 200: one('The tariff') } }, (c) => c.json(tariffs.require(idParam(c, 'id', 'tariff'))));
   defineRoute<unknown, Partial<TariffInput>>(
     app,
-    { method: 'patch', path: '/tariffs/:id', summary: 'Change a tariff', tags, params: id, body: { type: 'object', properties: tariffProperties, additionalProperties: false } },
+    { method: 'patch', path: '/tariffs/:id', summary: 'Change a tariff', tags, params: id, body: { type: 'object', properties: tariffProperties, additionalProperties: false }, responses: { 200: one('The tariff as changed') } },
     async (c, { body }) => c.json(await tariffs.update(idParam(c, 'id', 'tariff'), body)),
   );
   defineRoute(app, { method: 'delete', path: '/tariffs/:id', summary: 'Delete a tariff', tags, params: id, responses: { 204: { description: 'Deleted' } } }, async (c) => {
@@ -72,7 +78,8 @@ export function tariffRoutes(services: Services): Hono {
   });
 
   const cost = 'What a session cost (so far)';
-  defineRoute(app, { method: 'get', path: '/transactions/:id/cost', summary: cost, description: '`cost` is null when no tariff applies.', tags, params: id }, (c) => {
+  const costSchema = { type: 'object', required: ['transactionId', 'cost'], additionalProperties: false, properties: { transactionId: { type: 'integer' }, cost: { oneOf: [{ type: 'null' }, resourceRef('TransactionCost')] } } };
+  defineRoute(app, { method: 'get', path: '/transactions/:id/cost', summary: cost, description: '`cost` is null when no tariff applies.', tags, params: id, responses: { 200: { description: 'The session’s cost', schema: costSchema } } }, (c) => {
     const id = idParam(c, 'id', 'transaction');
     const tx = transactions.get(id);
     if (!tx) throw new NotFoundError(`no transaction ${id}`);
