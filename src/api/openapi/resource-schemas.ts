@@ -5,6 +5,7 @@
  */
 import { connectorStatuses } from '../../domain/station.ts';
 import { idTokenStatuses } from '../../domain/id-tokens.ts';
+import { reservationStatuses } from '../../domain/reservation.ts';
 import { deliveryStatuses } from '../../domain/webhook.ts';
 import type { JsonSchema } from './define-route.ts';
 import { siteResourceSchemas } from './site-resource-schemas.ts';
@@ -178,12 +179,27 @@ const transactionCost = record('What a session costs so far (or in the end, `fin
   sentCost: nullableNumber,
 });
 
+const reservation = record('A reservation of an EVSE (0: any) for an ID token; `id` is the OCPP reservationId', {
+  id: { type: 'integer' },
+  stationId: text,
+  evseId: { type: 'integer', minimum: 0 },
+  connectorType: { type: ['string', 'null'], description: 'OCPP 2.x: a connector of this type' },
+  idToken: text,
+  idTokenType: nullableText,
+  groupId: nullableText,
+  expiresAt: time,
+  status: { enum: reservationStatuses },
+  transactionId: { type: ['integer', 'null'], description: 'The session that used it' },
+  createdAt: time,
+  updatedAt: time,
+});
+
 const stationMeterSample = {
   description: 'A sampled value of a station, with the EVSE and session it belongs to',
   allOf: [{ $ref: '#/components/schemas/MeterSample' }, { type: 'object', required: ['evseId', 'transactionId'], properties: { evseId: { type: 'integer' }, transactionId: nullableInteger } }],
 };
 
-export const resourceSchemas = { Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, MeterSample: meterSample, StationMeterSample: stationMeterSample, Webhook: webhook, WebhookDelivery: webhookDelivery, Tariff: tariff, TransactionCost: transactionCost, ...siteResourceSchemas };
+export const resourceSchemas = { Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, MeterSample: meterSample, StationMeterSample: stationMeterSample, Webhook: webhook, WebhookDelivery: webhookDelivery, Tariff: tariff, TransactionCost: transactionCost, Reservation: reservation, ...siteResourceSchemas };
 
 export type ResourceName = keyof typeof resourceSchemas;
 

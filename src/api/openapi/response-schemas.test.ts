@@ -10,7 +10,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -160,6 +160,22 @@ describe('the OpenAPI document’s response schemas', () => {
     }, 3000, 'the final cost')) as any;
     assert.equal(cost.cost.totalCost, 4, '1 EUR fee + 10 kWh at 0.30');
     assertMatches('/api/v1/transactions/{id}/cost', 'get', 200, cost);
+    await cp.close({ force: true });
+  });
+
+  it('describes reservations as the server answers them', async () => {
+    const cp = await strictStation(server, 'CP-RESERVE', '1.6');
+    cp.handle('ReserveNow', async () => ({ status: 'Accepted' }));
+    const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
+    const made = await postJson(`${server.baseUrl}/api/v1/stations/CP-RESERVE/commands/reserveNow`, { evseId: 1, idToken: 'SCHEMA-1', expiresAt });
+    assert.equal(made.status, 200, JSON.stringify(made.body));
+    const id = made.body.result.reservation.id;
+    const get = async (path: string) => (await server.api(path)).json();
+    const one = (await get(`/reservations/${id}`)) as any;
+    assert.equal(one.status, 'accepted');
+    assertMatches('/api/v1/reservations/{id}', 'get', 200, one);
+    assertMatches('/api/v1/reservations', 'get', 200, await get('/reservations?stationId=CP-RESERVE'));
+    assert.throws(() => assertMatches('/api/v1/reservations/{id}', 'get', 200, { ...one, evseId: -1 }));
     await cp.close({ force: true });
   });
 

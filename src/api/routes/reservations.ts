@@ -5,6 +5,7 @@ import { reservationStatuses, type ReservationStatus } from '../../domain/reserv
 import { defineRoute } from '../openapi/define-route.ts';
 import { pagingQuery } from '../openapi/list-query.ts';
 import { enumParam, textParam } from '../openapi/query-params.ts';
+import { pageOf, resourceRef } from '../openapi/resource-schemas.ts';
 
 export function reservationRoutes(services: Services): Hono {
   const { reservations } = services;
@@ -12,11 +13,11 @@ export function reservationRoutes(services: Services): Hono {
 
   defineRoute<{ stationId?: string; status?: ReservationStatus; limit: number; offset: number }>(
     app,
-    { method: 'get', path: '/', summary: 'Reservations', tags: ['Reservations'], query: { stationId: textParam('Only this station'), status: enumParam(reservationStatuses), ...pagingQuery() } },
+    { method: 'get', path: '/', summary: 'Reservations', tags: ['Reservations'], query: { stationId: textParam('Only this station'), status: enumParam(reservationStatuses), ...pagingQuery() }, responses: { 200: { description: 'One page of reservations', schema: pageOf('Reservation') } } },
     (c, { query }) => c.json(reservations.list(query)),
   );
 
-  defineRoute(app, { method: 'get', path: '/:id', summary: 'One reservation', tags: ['Reservations'], params: { id: { type: 'integer' } } }, (c) => {
+  defineRoute(app, { method: 'get', path: '/:id', summary: 'One reservation', tags: ['Reservations'], params: { id: { type: 'integer' } }, responses: { 200: { description: 'The reservation', schema: resourceRef('Reservation') } } }, (c) => {
     const raw = c.req.param('id')!;
     const id = Number(raw);
     const reservation = Number.isInteger(id) && id > 0 ? reservations.get(id) : undefined;
