@@ -5,6 +5,7 @@
  */
 import { connectorStatuses } from '../../domain/station.ts';
 import { idTokenStatuses } from '../../domain/id-tokens.ts';
+import { roles } from '../../auth/roles.ts';
 import { reservationStatuses } from '../../domain/reservation.ts';
 import { deliveryStatuses } from '../../domain/webhook.ts';
 import type { JsonSchema } from './define-route.ts';
@@ -194,12 +195,33 @@ const reservation = record('A reservation of an EVSE (0: any) for an ID token; `
   updatedAt: time,
 });
 
+const user = record('A person who signs in to the UI and API (never with their password hash)', {
+  id: { type: 'integer' },
+  username: text,
+  role: { enum: roles },
+  disabled: { type: 'boolean' },
+  createdAt: time,
+  updatedAt: time,
+  passwordChangedAt: time,
+  lastLoginAt: nullableTime,
+});
+
+const apiToken = record('An API token of a user; its secret is shown only when it is created', {
+  id: { type: 'integer' },
+  userId: { type: 'integer' },
+  username: text,
+  name: text,
+  prefix: { type: 'string', description: 'The first characters of the token, to recognise it; not enough to use it' },
+  createdAt: time,
+  lastUsedAt: nullableTime,
+});
+
 const stationMeterSample = {
   description: 'A sampled value of a station, with the EVSE and session it belongs to',
   allOf: [{ $ref: '#/components/schemas/MeterSample' }, { type: 'object', required: ['evseId', 'transactionId'], properties: { evseId: { type: 'integer' }, transactionId: nullableInteger } }],
 };
 
-export const resourceSchemas = { Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, MeterSample: meterSample, StationMeterSample: stationMeterSample, Webhook: webhook, WebhookDelivery: webhookDelivery, Tariff: tariff, TransactionCost: transactionCost, Reservation: reservation, ...siteResourceSchemas };
+export const resourceSchemas = { Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, MeterSample: meterSample, StationMeterSample: stationMeterSample, Webhook: webhook, WebhookDelivery: webhookDelivery, Tariff: tariff, TransactionCost: transactionCost, Reservation: reservation, User: user, ApiToken: apiToken, ...siteResourceSchemas };
 
 export type ResourceName = keyof typeof resourceSchemas;
 

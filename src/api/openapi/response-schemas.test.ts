@@ -10,7 +10,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -177,6 +177,28 @@ describe('the OpenAPI document’s response schemas', () => {
     assertMatches('/api/v1/reservations', 'get', 200, await get('/reservations?stationId=CP-RESERVE'));
     assert.throws(() => assertMatches('/api/v1/reservations/{id}', 'get', 200, { ...one, evseId: -1 }));
     await cp.close({ force: true });
+  });
+
+  it('describes users and API tokens as the server answers them', async () => {
+    const send = async (method: string, path: string, body: unknown, status: number) => {
+      const res = await server.api(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const json = (await res.json()) as Record<string, any>;
+      assert.equal(res.status, status, `${method} ${path}: ${JSON.stringify(json)}`);
+      return json;
+    };
+    const get = async (path: string) => (await server.api(path)).json();
+    const user = await send('POST', '/users', { username: 'schema-op', password: 'long enough 1', role: 'operator' }, 201);
+    assertMatches('/api/v1/users', 'post', 201, user);
+    assertMatches('/api/v1/users/{id}', 'patch', 200, await send('PATCH', `/users/${user['id']}`, { disabled: true }, 200));
+    assertMatches('/api/v1/users/{id}', 'get', 200, await get(`/users/${user['id']}`));
+    assertMatches('/api/v1/users', 'get', 200, await get('/users'));
+    const token = await send('POST', '/tokens', { username: 'schema-op', name: 'ERP' }, 201);
+    assert.equal(typeof token['token'], 'string');
+    // The token with its secret (allOf), so checked open; the plain answers are checked closed.
+    assertMatches('/api/v1/tokens', 'post', 201, token, false);
+    assertMatches('/api/v1/tokens/{id}', 'get', 200, await get(`/tokens/${token['id']}`));
+    assertMatches('/api/v1/tokens', 'get', 200, await get('/tokens'));
+    assert.throws(() => assertMatches('/api/v1/users/{id}', 'get', 200, { ...user, passwordHash: 'x' }), 'a password hash would be an undocumented field');
   });
 
   it('describes the load-management site model as the server answers it', async () => {

@@ -5,6 +5,7 @@ import { ApiError } from '../errors.ts';
 import { defineRoute } from '../openapi/define-route.ts';
 import { listQuery, sortAndPage, type ListQuery } from '../openapi/list-query.ts';
 import { textParam } from '../openapi/query-params.ts';
+import { pageOf, resourceRef } from '../openapi/resource-schemas.ts';
 import { idParam } from './users.ts';
 
 const tags = ['Users and access'];
@@ -17,7 +18,7 @@ export function tokenRoutes(services: Services): Hono {
 
   defineRoute<ListQuery & { username?: string }>(
     app,
-    { method: 'get', path: '/', summary: 'API tokens', tags, query: { username: textParam('Only this user’s'), ...listQuery(['id', 'name', 'username', 'createdAt', 'lastUsedAt']) } },
+    { method: 'get', path: '/', summary: 'API tokens', tags, query: { username: textParam('Only this user’s'), ...listQuery(['id', 'name', 'username', 'createdAt', 'lastUsedAt']) }, responses: { 200: { description: 'One page of API tokens', schema: pageOf('ApiToken') } } },
     (c, { query }) => {
       let userId: number | undefined;
       if (query.username) {
@@ -37,7 +38,9 @@ export function tokenRoutes(services: Services): Hono {
       description: 'The secret (`token`) is in this response only.',
       tags,
       body: { type: 'object', properties: { username: { type: 'string', minLength: 1 }, name: { type: 'string' } }, required: ['username'], additionalProperties: false },
-      responses: { 201: { description: 'The token, with its secret' } },
+      responses: {
+        201: { description: 'The token, with its secret', schema: { allOf: [resourceRef('ApiToken'), { type: 'object', required: ['token'], properties: { token: { type: 'string', description: 'The secret; shown only here' } } }] } },
+      },
     },
     async (c, { body }) => {
       const user = users.byUsername(body.username);
@@ -49,7 +52,7 @@ export function tokenRoutes(services: Services): Hono {
     },
   );
 
-  defineRoute(app, { method: 'get', path: '/:id', summary: 'One API token', tags, params: id }, (c) => c.json(tokens.require(idParam(c))));
+  defineRoute(app, { method: 'get', path: '/:id', summary: 'One API token', tags, params: id, responses: { 200: { description: 'The token (without its secret)', schema: resourceRef('ApiToken') } } }, (c) => c.json(tokens.require(idParam(c))));
 
   defineRoute(app, { method: 'delete', path: '/:id', summary: 'Revoke an API token', tags, params: id, responses: { 204: { description: 'Revoked' } } }, async (c) => {
     const id = idParam(c);

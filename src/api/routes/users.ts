@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { Services } from '../../app/services.ts';
 import { ApiError } from '../errors.ts';
 import { defineList, defineRoute } from '../openapi/define-route.ts';
+import { resourceRef } from '../openapi/resource-schemas.ts';
 
 const tags = ['Users and access'];
 const id = { id: { type: 'integer' } };
@@ -22,7 +23,8 @@ export function userRoutes(services: Services): Hono {
   const { users } = services.auth;
   const app = new Hono();
 
-  defineList(app, { path: '/', summary: 'Users', tags, sort: ['id', 'username', 'role', 'createdAt', 'lastLoginAt'] }, () => users.list());
+  const userSchema = resourceRef('User');
+  defineList(app, { path: '/', summary: 'Users', tags, sort: ['id', 'username', 'role', 'createdAt', 'lastLoginAt'], item: userSchema }, () => users.list());
 
   defineRoute<unknown, { username: unknown; password: unknown; role: unknown }>(
     app,
@@ -33,7 +35,7 @@ export function userRoutes(services: Services): Hono {
       description: 'The user store checks the fields (field-level 400s).',
       tags,
       body: { type: 'object', properties: { username: usernameField, password: passwordField, role: roleField }, additionalProperties: false },
-      responses: { 201: { description: 'The new user' } },
+      responses: { 201: { description: 'The new user', schema: userSchema } },
     },
     async (c, { body }) => {
       const user = await users.create(body);
@@ -42,7 +44,7 @@ export function userRoutes(services: Services): Hono {
     },
   );
 
-  defineRoute(app, { method: 'get', path: '/:id', summary: 'One user', tags, params: id }, (c) => c.json(users.require(idParam(c))));
+  defineRoute(app, { method: 'get', path: '/:id', summary: 'One user', tags, params: id, responses: { 200: { description: 'The user', schema: userSchema } } }, (c) => c.json(users.require(idParam(c))));
 
   defineRoute<unknown, { role?: unknown; disabled?: unknown; password?: unknown }>(
     app,
@@ -53,6 +55,7 @@ export function userRoutes(services: Services): Hono {
       tags,
       params: id,
       body: { type: 'object', properties: { role: roleField, disabled: { description: 'true or false' }, password: passwordField }, additionalProperties: false },
+      responses: { 200: { description: 'The user as changed', schema: userSchema } },
     },
     async (c, { body }) => {
       const id = idParam(c);
