@@ -44,6 +44,15 @@ describe('the OpenAPI document’s response schemas', () => {
     assert.ok(validate(body), `${method} ${path} ${status}: ${JSON.stringify(validate.errors?.slice(0, 5))}\n${JSON.stringify(body).slice(0, 1500)}`);
   };
 
+  /** Sends a JSON request as the admin and returns the answer, which must have `status`. */
+  const send = async (method: string, path: string, body?: unknown, status = 200): Promise<Record<string, any>> => {
+    const res = await server.api(path, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+    const json = (await res.json()) as Record<string, any>;
+    assert.equal(res.status, status, `${method} ${path}: ${JSON.stringify(json)}`);
+    return json;
+  };
+  const read = (path: string) => send('GET', path);
+
   it('has a schema per main resource, used by the routes that return it', () => {
     for (const name of resources) assert.equal(document.components.schemas[name]?.['type'], 'object', name);
     const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
@@ -112,50 +121,36 @@ describe('the OpenAPI document’s response schemas', () => {
   });
 
   it('describes webhooks and their deliveries as the server answers them', async () => {
-    const send = async (method: string, path: string, body: unknown, status: number) => {
-      const res = await server.api(path, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-      const json = (await res.json()) as Record<string, any>;
-      assert.equal(res.status, status, `${method} ${path}: ${JSON.stringify(json)}`);
-      return json;
-    };
-    const get = async (path: string) => (await server.api(path)).json();
     const created = await send('POST', '/webhooks', { url: 'http://127.0.0.1:9/hook', description: 'ERP', events: ['transaction.*'] }, 201);
     assert.equal(typeof created['secret'], 'string');
     // Webhook plus its secret (allOf), so checked open; the plain answers are checked closed.
     assertMatches('/api/v1/webhooks', 'post', 201, created, false);
-    assertMatches('/api/v1/webhooks', 'get', 200, await get('/webhooks'));
-    assertMatches('/api/v1/webhooks/{id}', 'get', 200, await get(`/webhooks/${created['id']}`));
+    assertMatches('/api/v1/webhooks', 'get', 200, await read('/webhooks'));
+    assertMatches('/api/v1/webhooks/{id}', 'get', 200, await read(`/webhooks/${created['id']}`));
     assertMatches('/api/v1/webhooks/{id}', 'patch', 200, await send('PATCH', `/webhooks/${created['id']}`, { rotateSecret: true }, 200), false);
     const ping = await send('POST', `/webhooks/${created['id']}/ping`, undefined, 202);
     assertMatches('/api/v1/webhooks/{id}/ping', 'post', 202, ping);
-    const deliveries = (await get(`/webhooks/${created['id']}/deliveries`)) as any;
+    const deliveries = (await read(`/webhooks/${created['id']}/deliveries`)) as any;
     assert.equal(deliveries.total, 1);
     assertMatches('/api/v1/webhooks/{id}/deliveries', 'get', 200, deliveries);
-    assertMatches('/api/v1/webhooks/event-types', 'get', 200, await get('/webhooks/event-types'));
+    assertMatches('/api/v1/webhooks/event-types', 'get', 200, await read('/webhooks/event-types'));
     assert.throws(() => assertMatches('/api/v1/webhooks/{id}/ping', 'post', 202, { ...ping, status: 'lost' }));
   });
 
   it('describes tariffs and what a session costs as the server answers them', async () => {
-    const send = async (method: string, path: string, body: unknown, status: number) => {
-      const res = await server.api(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      const json = (await res.json()) as Record<string, any>;
-      assert.equal(res.status, status, `${method} ${path}: ${JSON.stringify(json)}`);
-      return json;
-    };
-    const get = async (path: string) => (await server.api(path)).json();
     const tariff = await send('POST', '/tariffs', { name: 'Site', currency: 'EUR', pricePerKwh: 0.3, sessionFee: 1 }, 201);
     assertMatches('/api/v1/tariffs', 'post', 201, tariff);
-    assertMatches('/api/v1/tariffs', 'get', 200, await get('/tariffs'));
-    assertMatches('/api/v1/tariffs/{id}', 'get', 200, await get(`/tariffs/${tariff['id']}`));
+    assertMatches('/api/v1/tariffs', 'get', 200, await read('/tariffs'));
+    assertMatches('/api/v1/tariffs/{id}', 'get', 200, await read(`/tariffs/${tariff['id']}`));
     assertMatches('/api/v1/tariffs/{id}', 'patch', 200, await send('PATCH', `/tariffs/${tariff['id']}`, { message: 'Flat rate' }, 200));
     assertMatches('/api/v1/tariffs/settings', 'patch', 200, await send('PATCH', '/tariffs/settings', { costUpdateIntervalMinutes: 5 }, 200));
-    assertMatches('/api/v1/tariffs/settings', 'get', 200, await get('/tariffs/settings'));
+    assertMatches('/api/v1/tariffs/settings', 'get', 200, await read('/tariffs/settings'));
 
     const cp = await strictStation(server, 'CP-COST', '1.6');
     const started: any = await cp.call('StartTransaction', { connectorId: 1, idTag: 'SCHEMA-1', meterStart: 0, timestamp: new Date(Date.now() - 3_600_000).toISOString() });
     await cp.call('StopTransaction', { transactionId: started.transactionId, meterStop: 10_000, timestamp: new Date().toISOString() });
     const cost = (await eventually(async () => {
-      const body = (await get(`/transactions/${started.transactionId}/cost`)) as any;
+      const body = (await read(`/transactions/${started.transactionId}/cost`)) as any;
       return body.cost?.final ? body : undefined;
     }, 3000, 'the final cost')) as any;
     assert.equal(cost.cost.totalCost, 4, '1 EUR fee + 10 kWh at 0.30');
@@ -170,45 +165,30 @@ describe('the OpenAPI document’s response schemas', () => {
     const made = await postJson(`${server.baseUrl}/api/v1/stations/CP-RESERVE/commands/reserveNow`, { evseId: 1, idToken: 'SCHEMA-1', expiresAt });
     assert.equal(made.status, 200, JSON.stringify(made.body));
     const id = made.body.result.reservation.id;
-    const get = async (path: string) => (await server.api(path)).json();
-    const one = (await get(`/reservations/${id}`)) as any;
+    const one = (await read(`/reservations/${id}`)) as any;
     assert.equal(one.status, 'accepted');
     assertMatches('/api/v1/reservations/{id}', 'get', 200, one);
-    assertMatches('/api/v1/reservations', 'get', 200, await get('/reservations?stationId=CP-RESERVE'));
+    assertMatches('/api/v1/reservations', 'get', 200, await read('/reservations?stationId=CP-RESERVE'));
     assert.throws(() => assertMatches('/api/v1/reservations/{id}', 'get', 200, { ...one, evseId: -1 }));
     await cp.close({ force: true });
   });
 
   it('describes users and API tokens as the server answers them', async () => {
-    const send = async (method: string, path: string, body: unknown, status: number) => {
-      const res = await server.api(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      const json = (await res.json()) as Record<string, any>;
-      assert.equal(res.status, status, `${method} ${path}: ${JSON.stringify(json)}`);
-      return json;
-    };
-    const get = async (path: string) => (await server.api(path)).json();
     const user = await send('POST', '/users', { username: 'schema-op', password: 'long enough 1', role: 'operator' }, 201);
     assertMatches('/api/v1/users', 'post', 201, user);
     assertMatches('/api/v1/users/{id}', 'patch', 200, await send('PATCH', `/users/${user['id']}`, { disabled: true }, 200));
-    assertMatches('/api/v1/users/{id}', 'get', 200, await get(`/users/${user['id']}`));
-    assertMatches('/api/v1/users', 'get', 200, await get('/users'));
+    assertMatches('/api/v1/users/{id}', 'get', 200, await read(`/users/${user['id']}`));
+    assertMatches('/api/v1/users', 'get', 200, await read('/users'));
     const token = await send('POST', '/tokens', { username: 'schema-op', name: 'ERP' }, 201);
     assert.equal(typeof token['token'], 'string');
     // The token with its secret (allOf), so checked open; the plain answers are checked closed.
     assertMatches('/api/v1/tokens', 'post', 201, token, false);
-    assertMatches('/api/v1/tokens/{id}', 'get', 200, await get(`/tokens/${token['id']}`));
-    assertMatches('/api/v1/tokens', 'get', 200, await get('/tokens'));
+    assertMatches('/api/v1/tokens/{id}', 'get', 200, await read(`/tokens/${token['id']}`));
+    assertMatches('/api/v1/tokens', 'get', 200, await read('/tokens'));
     assert.throws(() => assertMatches('/api/v1/users/{id}', 'get', 200, { ...user, passwordHash: 'x' }), 'a password hash would be an undocumented field');
   });
 
   it('describes the load-management site model as the server answers it', async () => {
-    const send = async (method: string, path: string, body: unknown, status = 200) => {
-      const res = await server.api(path, { method, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-      const json = await res.json();
-      assert.equal(res.status, status, `${method} ${path}: ${JSON.stringify(json)}`);
-      return json as Record<string, any>;
-    };
-    const get = async (path: string) => (await server.api(path)).json();
     const grid = await send('POST', '/site/circuits', {
       id: 'grid', limitA: [63, 63, 50], marginA: 2, maxPowerKw: 40, fallbackLoadA: 5,
       schedule: [{ days: [1, 2], from: '17:00', to: '20:00', limitA: 40 }],
@@ -216,25 +196,25 @@ describe('the OpenAPI document’s response schemas', () => {
     }, 201);
     assertMatches('/api/v1/site/circuits', 'post', 201, grid);
     assertMatches('/api/v1/site/circuits/{id}/override', 'put', 200, await send('PUT', '/site/circuits/grid/override', { limitA: 30, until: '2099-01-01T00:00:00Z' }));
-    assertMatches('/api/v1/site/circuits', 'get', 200, await get('/site/circuits'));
-    assertMatches('/api/v1/site/circuits/{id}', 'get', 200, await get('/site/circuits/grid'));
+    assertMatches('/api/v1/site/circuits', 'get', 200, await read('/site/circuits'));
+    assertMatches('/api/v1/site/circuits/{id}', 'get', 200, await read('/site/circuits/grid'));
 
     await postJson(`${server.baseUrl}/api/v1/stations`, { id: 'CP-SITE' });
     const placed = await send('PUT', '/stations/CP-SITE/electrical', {
       circuitId: 'grid', evses: [{ evseId: 1, phases: 1, rotation: ['L3'] }, { evseId: 2, kind: 'DC', maxPowerW: 50_000, unit: 'W' }], quirks: { stepA: 1, noTxProfile: true },
     });
     assertMatches('/api/v1/stations/{id}/electrical', 'put', 200, placed);
-    assertMatches('/api/v1/stations/{id}/electrical', 'get', 200, await get('/stations/CP-SITE/electrical'));
-    assertMatches('/api/v1/site/stations', 'get', 200, await get('/site/stations'));
+    assertMatches('/api/v1/stations/{id}/electrical', 'get', 200, await read('/stations/CP-SITE/electrical'));
+    assertMatches('/api/v1/site/stations', 'get', 200, await read('/site/stations'));
 
     const van = await send('POST', '/site/vehicles', { name: 'Van', idTokens: ['VAN-1'], batteryKwh: 75, phases: 3, departures: [{ days: [1, 2, 3, 4, 5], at: '06:30:15', targetSocPct: 80 }], home: { stationId: 'CP-SITE', evseId: 1 } }, 201);
     assertMatches('/api/v1/site/vehicles', 'post', 201, van);
     assertMatches('/api/v1/site/vehicles/{id}', 'patch', 200, await send('PATCH', `/site/vehicles/${van['id']}`, { priority: 3 }));
-    assertMatches('/api/v1/site/vehicles', 'get', 200, await get('/site/vehicles'));
+    assertMatches('/api/v1/site/vehicles', 'get', 200, await read('/site/vehicles'));
 
     const config = await send('PATCH', '/site/config', { prices: { default: 0.3, windows: [{ from: '22:00', to: '06:00', price: 0.1 }] }, balancer: { slotMinutes: 15 } });
     assertMatches('/api/v1/site/config', 'patch', 200, config);
-    assertMatches('/api/v1/site/config', 'get', 200, await get('/site/config'));
+    assertMatches('/api/v1/site/config', 'get', 200, await read('/site/config'));
     assert.throws(() => assertMatches('/api/v1/site/config', 'get', 200, { ...config, prices: { default: 0.3 } }));
     assert.throws(() => assertMatches('/api/v1/stations/{id}/electrical', 'get', 200, { ...placed, quirks: { ...placed['quirks'], stepA: undefined } }));
   });
