@@ -10,8 +10,10 @@ export interface StationSession {
   socket: WebSocket;
   remoteAddress: string | null;
   connectedAt: Date;
-  /** Set by any inbound traffic or pong; cleared by each keepalive sweep. */
+  /** Set by any inbound traffic or pong; cleared by each keepalive visit. */
   alive: boolean;
+  /** Which slice of the keepalive period this connection is pinged in (keepalive.ts). */
+  keepaliveSlot: number;
 }
 
 /** The current session of each connected station. A newer connection replaces an older one. */

@@ -15,6 +15,7 @@ import { readCredentials } from './credentials.ts';
 import { readHandshake } from './handshake.ts';
 import type { HandshakeLimiter } from './handshake-limiter.ts';
 import { MessageRate } from './message-rate.ts';
+import { KeepaliveSweep } from './keepalive.ts';
 
 export interface OcppServerOptions {
   schemas: SchemaRegistry;
@@ -46,12 +47,12 @@ function rejectUpgrade(socket: Duplex, status: number, reason: string, headers: 
 /**
  * Accepts charger websockets on the shared HTTP server and runs one RPC connection per station.
  * Half-open connections (a charger that lost power) are found by a websocket ping every keepalive period:
- * a connection with no traffic and no pong over a full period is terminated.
+ * a connection with no traffic and no pong over a full period is terminated (keepalive.ts).
  */
 export class OcppServer {
   private readonly wss: WebSocketServer;
   private readonly options: OcppServerOptions;
-  private readonly sweepTimer: NodeJS.Timeout;
+  private readonly keepalive: KeepaliveSweep;
   private accepting = true;
 
   constructor(options: OcppServerOptions) {
@@ -63,8 +64,10 @@ export class OcppServer {
       perMessageDeflate: false,
       handleProtocols: (_protocols, request) => (request as IncomingMessage & { ocppSubprotocol?: string }).ocppSubprotocol ?? false,
     });
-    this.sweepTimer = setInterval(() => this.sweep(), options.keepaliveMs);
-    this.sweepTimer.unref();
+    this.keepalive = new KeepaliveSweep(options.keepaliveMs, () => options.sessions.all(), (session) => {
+      options.log.info('station did not answer keepalive; closing its connection', { station: session.stationId });
+      session.socket.terminate();
+    });
   }
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -157,7 +160,7 @@ export class OcppServer {
         warnings.add(stationId, 'non-conforming-message', `${action}: ${repairs.slice(0, 3).join('; ')}`);
       },
     });
-    const session: StationSession = { stationId, version, rpc, socket: ws, remoteAddress, connectedAt: new Date(), alive: true };
+    const session: StationSession = { stationId, version, rpc, socket: ws, remoteAddress, connectedAt: new Date(), alive: true, keepaliveSlot: this.keepalive.assignSlot() };
 
     // Frames that arrive before the session is fully registered are kept in order.
     const early: Array<() => void> = [];
@@ -204,26 +207,10 @@ export class OcppServer {
     for (const deliver of early.splice(0)) deliver();
   }
 
-  private sweep(): void {
-    for (const session of this.options.sessions.all()) {
-      if (!session.alive) {
-        this.options.log.info('station did not answer keepalive; closing its connection', { station: session.stationId });
-        session.socket.terminate();
-        continue;
-      }
-      session.alive = false;
-      try {
-        session.socket.ping();
-      } catch {
-        session.socket.terminate();
-      }
-    }
-  }
-
   /** Stops accepting and closes every station connection with "going away". */
   async close(): Promise<void> {
     this.accepting = false;
-    clearInterval(this.sweepTimer);
+    this.keepalive.stop();
     const closing: Promise<void>[] = [];
     for (const session of this.options.sessions.all()) {
       closing.push(
