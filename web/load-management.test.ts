@@ -118,6 +118,26 @@ describe('load management UI in a browser', { skip: existsSync(CHROMIUM_PATH) ? 
     const siteConfig = (await (await server.api('/site/config')).json()) as { prices: unknown };
     assert.deepEqual(siteConfig.prices, { default: 0.3, windows: [{ from: '22:00', to: '06:00', price: 0.12 }] });
 
+    // Tuning, folded away: a bad value opens the section and is refused under its field; empty means the default.
+    const tuning = settings.getByTestId('tuning');
+    assert.equal(await tuning.getByLabel('Rotation period (s)').isVisible(), false);
+    await tuning.locator('summary').click();
+    await tuning.getByLabel('Rotation period (s)').waitFor({ timeout: TIMEOUT_MS });
+    assert.equal(await tuning.getByLabel('Rotation period (s)').getAttribute('placeholder'), 'default 600');
+    assert.equal(await tuning.getByLabel('Control cycle (s)').inputValue(), '5');
+    await tuning.getByLabel('Rotation period (s)').fill('900');
+    await tuning.getByLabel('Control cycle (s)').fill('0.1');
+    await tuning.locator('summary').click();
+    await page.getByTestId('site-config-form-save').click();
+    await tuning.getByText('must be >= 0.5').waitFor({ timeout: TIMEOUT_MS });
+    assert.equal(await tuning.getAttribute('open'), '', 'the refused field is shown');
+    assert.deepEqual(((await (await server.api('/site/config')).json()) as { balancer: unknown }).balancer, {}, 'nothing changed');
+    await tuning.getByLabel('Control cycle (s)').fill('');
+    await page.getByTestId('site-config-form-save').click();
+    await settings.getByText('Saved.').waitFor({ timeout: TIMEOUT_MS });
+    const tuned = (await (await server.api('/site/config')).json()) as { balancer: unknown; driver: { cycleSeconds: number } };
+    assert.deepEqual([tuned.balancer, tuned.driver.cycleSeconds], [{ rotationPeriodS: 900 }, 5]);
+
     // A fleet vehicle with a weekday departure; a bad battery size is refused field by field first.
     await page.getByTestId('nav-vehicles').click();
     await page.getByTestId('vehicle-new').click();

@@ -95,6 +95,16 @@ export interface SiteConfig {
   timeZone: string;
   /** Energy price per kWh in the site's currency: a default and time windows. */
   prices: { default: number | null; windows: PriceWindow[] };
+  /** Planning settings that differ from the defaults. */
+  balancer: Record<string, number>;
+  /** The controller's settings in force. */
+  driver: Record<string, number>;
+  updatedAt: string | null;
+}
+
+export interface TuningDefaults {
+  balancer: Record<string, number>;
+  driver: Record<string, number>;
 }
 
 export interface SiteModel {
@@ -156,6 +166,7 @@ type Body = Record<string, unknown>;
 
 export const fetchSite = () => request<SiteModel>('GET', '/site');
 export const fetchAllocations = () => request<Allocations>('GET', '/site/allocations');
+export const fetchTuningDefaults = () => request<TuningDefaults>('GET', '/site/config/defaults');
 export const updateSiteConfig = (body: Body) => request<SiteConfig>('PATCH', '/site/config', { body });
 
 export const createCircuit = (body: Body) => request<Circuit>('POST', '/site/circuits', { body });

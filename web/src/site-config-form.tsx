@@ -1,10 +1,11 @@
-// The load-management switch, the site's nominal voltage, time zone and energy prices (PATCH /site/config).
+// The load-management switch, the site's nominal voltage, time zone, energy prices and tuning (PATCH /site/config).
 import { useState } from 'preact/hooks';
 import { daysText } from './day-picker.tsx';
 import { InputField } from './input-field.tsx';
 import { numberOrNull, textOf } from './input-values.ts';
 import { PriceWindowsEditor, priceRows, pricesFromRows } from './price-windows-editor.tsx';
 import { SiteForm } from './site-form.tsx';
+import { isTuningField, TuningFields, tuningFromRows, tuningRows, useTuningDefaults } from './tuning-fields.tsx';
 import { updateSiteConfig, type SiteConfig } from './site-api.ts';
 import { useFormSubmit } from './use-form-submit.ts';
 
@@ -14,6 +15,8 @@ export function SiteConfigForm({ config, canEdit, onSaved }: { config: SiteConfi
   const [timeZone, setTimeZone] = useState(config.timeZone);
   const [defaultPrice, setDefaultPrice] = useState(textOf(config.prices.default));
   const [windows, setWindows] = useState(priceRows(config.prices.windows));
+  const [tuning, setTuning] = useState(tuningRows(config.balancer, config.driver));
+  const defaults = useTuningDefaults();
   const form = useFormSubmit();
   if (!canEdit) {
     return (
@@ -23,10 +26,10 @@ export function SiteConfigForm({ config, canEdit, onSaved }: { config: SiteConfi
     );
   }
   const save = async () => {
-    if (await form.submit(() => updateSiteConfig({ enabled, voltageV: numberOrNull(voltage), timeZone: timeZone.trim(), prices: { default: numberOrNull(defaultPrice), windows: pricesFromRows(windows) } }), 'Saved.')) onSaved();
+    if (await form.submit(() => updateSiteConfig({ enabled, voltageV: numberOrNull(voltage), timeZone: timeZone.trim(), prices: { default: numberOrNull(defaultPrice), windows: pricesFromRows(windows) }, ...tuningFromRows(tuning) }), 'Saved.')) onSaved();
   };
   return (
-    <SiteForm form={form} shown={(f) => f === 'voltageV' || f === 'timeZone' || f === 'prices.default' || /^prices\.windows\.\d+(\.(from|to|price))?$/.test(f)} testId="site-config-form" submitLabel="Save settings" onSubmit={() => void save()}>
+    <SiteForm form={form} shown={(f) => f === 'voltageV' || f === 'timeZone' || f === 'prices.default' || /^prices\.windows\.\d+(\.(from|to|price))?$/.test(f) || isTuningField(f)} testId="site-config-form" submitLabel="Save settings" onSubmit={() => void save()}>
       <div class="form-grid">
         <label class="checkbox">
           <input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.currentTarget.checked)} /> Load management on (off: Ampyard sends no limits)
@@ -36,6 +39,7 @@ export function SiteConfigForm({ config, canEdit, onSaved }: { config: SiteConfi
         <InputField id="site-price" label="Energy price per kWh" type="number" value={defaultPrice} onInput={setDefaultPrice} error={form.err('prices.default')} hint="outside the windows below; empty: no price" />
       </div>
       <PriceWindowsEditor rows={windows} onChange={setWindows} err={form.err} />
+      <TuningFields rows={tuning} onChange={setTuning} err={form.err} defaults={defaults} />
     </SiteForm>
   );
 }

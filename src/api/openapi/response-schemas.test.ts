@@ -10,7 +10,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -216,6 +216,9 @@ describe('the OpenAPI document’s response schemas', () => {
     assertMatches('/api/v1/site/config', 'patch', 200, config);
     assertMatches('/api/v1/site/config', 'get', 200, await read('/site/config'));
     assert.throws(() => assertMatches('/api/v1/site/config', 'get', 200, { ...config, prices: { default: 0.3 } }));
+    const defaults = await read('/site/config/defaults');
+    assertMatches('/api/v1/site/config/defaults', 'get', 200, defaults);
+    assert.throws(() => assertMatches('/api/v1/site/config/defaults', 'get', 200, { ...defaults, balancer: { slotMinutes: 15 } }));
     assert.throws(() => assertMatches('/api/v1/stations/{id}/electrical', 'get', 200, { ...placed, quirks: { ...placed['quirks'], stepA: undefined } }));
   });
 });

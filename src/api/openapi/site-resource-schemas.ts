@@ -3,7 +3,7 @@
  * src/balancer/site/schemas.ts: what the API takes, with every field present (the server fills in defaults and
  * answers with nulls rather than leaving fields out), plus the fields the server keeps (ids, stamps, overrides).
  */
-import { circuitFields, configPatchSchema, evseSchema, overrideSchema, stationElectricalSchema, vehicleFields } from '../../balancer/site/schemas.ts';
+import { balancerSettingsSchema, circuitFields, configPatchSchema, driverSettingsSchema, evseSchema, overrideSchema, stationElectricalSchema, vehicleFields } from '../../balancer/site/schemas.ts';
 import type { JsonSchema } from './define-route.ts';
 
 type ObjectSchema = { properties: Record<string, JsonSchema> } & Record<string, unknown>;
@@ -38,11 +38,17 @@ const siteConfig = complete(
     properties: {
       ...config.properties,
       prices: complete(config.properties['prices'] as ObjectSchema),
-      driver: complete(config.properties['driver'] as ObjectSchema),
+      balancer: { ...balancerSettingsSchema, description: 'The tuning that differs from the defaults (GET /site/config/defaults)' },
+      driver: complete(driverSettingsSchema),
       updatedAt: { type: ['string', 'null'], format: 'date-time' },
     },
   },
   'Load-management settings: on or off, voltage, time zone, energy prices and tuning',
 );
 
-export const siteResourceSchemas = { Circuit: circuit, StationElectrical: stationElectrical, Vehicle: vehicle, SiteConfig: siteConfig };
+const siteConfigDefaults = complete(
+  { type: 'object', additionalProperties: false, properties: { balancer: complete(balancerSettingsSchema), driver: complete(driverSettingsSchema) } },
+  'What each tuning setting is when it is not set',
+);
+
+export const siteResourceSchemas = { Circuit: circuit, StationElectrical: stationElectrical, Vehicle: vehicle, SiteConfig: siteConfig, SiteConfigDefaults: siteConfigDefaults };

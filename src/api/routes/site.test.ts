@@ -111,6 +111,21 @@ describe('site model REST API', () => {
     const config = await send('PATCH', '/site/config', { timeZone: 'Europe/Berlin', prices: { default: 0.3, windows: [{ from: '22:00', to: '06:00', price: 0.12 }] }, driver: { leaseSeconds: 90 } });
     assert.equal(config.status, 200, JSON.stringify(config.body));
     assert.deepEqual([config.body.timeZone, config.body.driver.leaseSeconds, config.body.driver.debounceMs], ['Europe/Berlin', 90, 250]);
+    // Tuning: null puts a setting back to its default; the defaults are published.
+    const defaults = (await getJson(url('/site/config/defaults'))).body;
+    assert.deepEqual([defaults.balancer.rotationPeriodS, defaults.balancer.slotMinutes, defaults.driver.cycleSeconds, defaults.driver.leaseSeconds], [600, 15, 5, 120]);
+    assert.equal(defaults.balancer.priceEpsilon, undefined, 'only what the API lets one tune');
+    const tuned = await send('PATCH', '/site/config', { balancer: { rotationPeriodS: 900, replanS: 60 }, driver: { cycleSeconds: 2 } });
+    assert.deepEqual([tuned.status, tuned.body.balancer, tuned.body.driver.cycleSeconds], [200, { rotationPeriodS: 900, replanS: 60 }, 2]);
+    const reset = await send('PATCH', '/site/config', { balancer: { rotationPeriodS: null }, driver: { cycleSeconds: null, leaseSeconds: null } });
+    assert.deepEqual([reset.status, reset.body.balancer, reset.body.driver.cycleSeconds, reset.body.driver.leaseSeconds], [200, { replanS: 60 }, 5, 120]);
+    const tooFast = await send('PATCH', '/site/config', { balancer: { slotMinutes: 7 }, driver: { cycleSeconds: 0.1 } });
+    assert.deepEqual([tooFast.status, fields(tooFast.body)], [400, ['balancer.slotMinutes', 'driver.cycleSeconds']]);
+    const probe = await send('PATCH', '/site/config', { balancer: { probeIntervalS: 60, probeDurationS: 60 } });
+    assert.deepEqual([probe.status, fields(probe.body)], [400, ['balancer.probeDurationS']]);
+    assert.deepEqual((await getJson(url('/site/config'))).body.balancer, { replanS: 60 }, 'a refused change changes nothing');
+    assert.equal((await send('PATCH', '/site/config', { balancer: { replanS: null } })).status, 200);
+
     const badZone = await send('PATCH', '/site/config', { timeZone: 'Mars/Olympus', prices: { windows: [{ from: '22:10', to: '06:00', price: 1 }] } });
     assert.deepEqual([badZone.status, fields(badZone.body)], [400, ['prices.windows.0.from', 'timeZone']]);
 

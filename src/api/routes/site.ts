@@ -4,6 +4,7 @@ import { NotFoundError } from '../../domain/errors.ts';
 import { METER_PRESETS } from '../../balancer/meter/register-maps.ts';
 import { siteProblemsOf } from '../../balancer/site/problems.ts';
 import { circuitCreateSchema, circuitPatchSchema, configPatchSchema, meterReadingSchema, overrideSchema, stationElectricalSchema, vehicleCreateSchema, vehiclePatchSchema } from '../../balancer/site/schemas.ts';
+import { tuningDefaults } from '../../balancer/site/tuning-defaults.ts';
 import { jsonBody } from '../query.ts';
 import { bodyCheckedBy } from '../openapi/checked-body.ts';
 import { defineList, defineRoute } from '../openapi/define-route.ts';
@@ -27,6 +28,9 @@ export function siteRoutes(services: Services): Hono {
   });
 
   defineRoute(app, { method: 'get', path: '/config', summary: 'Load-management settings', tags, responses: one('SiteConfig', 'The settings') }, (c) => c.json(site.snapshot().config));
+  defineRoute(app, { method: 'get', path: '/config/defaults', summary: 'What each tuning setting is when not set', tags, responses: one('SiteConfigDefaults', 'The defaults') }, (c) =>
+    c.json(tuningDefaults()),
+  );
   defineRoute(app, { method: 'patch', path: '/config', summary: 'Change load-management settings', tags, rawBody: checked(configPatchSchema), responses: one('SiteConfig', 'The settings as changed') }, async (c) =>
     c.json(await site.updateConfig(await jsonBody(c))),
   );

@@ -157,6 +157,50 @@ export const vehiclePatchSchema = { type: 'object', properties: vehicleFields, a
 
 const positive = (max: number) => ({ type: 'number', exclusiveMinimum: 0, maximum: max });
 
+/** The allocation core's tunable settings (BalancerSettings); what is not set keeps its default. */
+export const balancerSettingsSchema = {
+  type: 'object',
+  properties: {
+    meterStaleAfterS: positive(3600),
+    slotMinutes: { enum: [5, 10, 15, 30, 60] },
+    horizonHours: positive(168),
+    limitLookAheadS: { type: 'number', minimum: 0, maximum: 3600 },
+    rotationPeriodS: positive(86_400),
+    underuseThresholdA: { type: 'number', minimum: 0, maximum: 100 },
+    underuseHeadroomA: { type: 'number', minimum: 0, maximum: 100 },
+    probeIntervalS: positive(86_400),
+    probeDurationS: positive(86_400),
+    settleS: { type: 'number', minimum: 0, maximum: 600 },
+    overdrawToleranceA: { type: 'number', minimum: 0, maximum: 100 },
+    futureReserve: { type: 'number', minimum: 0, maximum: 1 },
+    replanS: positive(3600),
+  },
+  additionalProperties: false,
+};
+
+/** The driver's settings (DriverSettings). */
+export const driverSettingsSchema = {
+  type: 'object',
+  properties: {
+    debounceMs: { type: 'integer', minimum: 0, maximum: 1000 },
+    cycleSeconds: { type: 'number', minimum: 0.5, maximum: 300 },
+    commandTimeoutSeconds: { type: 'number', minimum: 0.2, maximum: 120 },
+    followSeconds: { type: 'number', minimum: 0, maximum: 60 },
+    leaseSeconds: { type: 'number', minimum: 3, maximum: 3600 },
+    overdrawToleranceSeconds: { type: 'number', minimum: 0, maximum: 3600 },
+  },
+  additionalProperties: false,
+};
+
+/** Takes null as well (a type list or an enum value rather than oneOf, so that a bad value gets one clear error). */
+const orNull = (schema: Record<string, unknown>) => ('enum' in schema ? { enum: [...(schema['enum'] as unknown[]), null] } : { ...schema, type: [schema['type'], 'null'] });
+
+/** In a PATCH, null puts a setting back to its default. */
+const resettable = (schema: { properties: Record<string, Record<string, unknown>> }) => ({
+  ...schema,
+  properties: Object.fromEntries(Object.entries(schema.properties).map(([key, value]) => [key, orNull(value)])),
+});
+
 export const configPatchSchema = {
   type: 'object',
   properties: {
@@ -175,37 +219,8 @@ export const configPatchSchema = {
       },
       additionalProperties: false,
     },
-    balancer: {
-      type: 'object',
-      properties: {
-        meterStaleAfterS: positive(3600),
-        slotMinutes: { enum: [5, 10, 15, 30, 60] },
-        horizonHours: positive(168),
-        limitLookAheadS: { type: 'number', minimum: 0, maximum: 3600 },
-        rotationPeriodS: positive(86_400),
-        underuseThresholdA: { type: 'number', minimum: 0, maximum: 100 },
-        underuseHeadroomA: { type: 'number', minimum: 0, maximum: 100 },
-        probeIntervalS: positive(86_400),
-        probeDurationS: positive(86_400),
-        settleS: { type: 'number', minimum: 0, maximum: 600 },
-        overdrawToleranceA: { type: 'number', minimum: 0, maximum: 100 },
-        futureReserve: { type: 'number', minimum: 0, maximum: 1 },
-        replanS: positive(3600),
-      },
-      additionalProperties: false,
-    },
-    driver: {
-      type: 'object',
-      properties: {
-        debounceMs: { type: 'integer', minimum: 0, maximum: 1000 },
-        cycleSeconds: { type: 'number', minimum: 0.5, maximum: 300 },
-        commandTimeoutSeconds: { type: 'number', minimum: 0.2, maximum: 120 },
-        followSeconds: { type: 'number', minimum: 0, maximum: 60 },
-        leaseSeconds: { type: 'number', minimum: 3, maximum: 3600 },
-        overdrawToleranceSeconds: { type: 'number', minimum: 0, maximum: 3600 },
-      },
-      additionalProperties: false,
-    },
+    balancer: resettable(balancerSettingsSchema),
+    driver: resettable(driverSettingsSchema),
   },
   additionalProperties: false,
 };

@@ -3,12 +3,12 @@ import { checkParams, ParamsError, type FieldError } from '../../commands/params
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import type { SiteRepo } from '../../storage/site-repo.ts';
 import type { WriteQueue } from '../../storage/write-queue.ts';
-import { ceilStep, floorStep, siteProblems } from '../core/index.ts';
+import { ceilStep, DEFAULT_SETTINGS, floorStep, siteProblems, type BalancerSettings } from '../core/index.ts';
 import { METER_PRESETS, registerMapProblems } from '../meter/register-maps.ts';
 import { isTimeZone, minuteOf } from './local-time.ts';
 import {
   DEFAULT_CONFIG, DEFAULT_DRIVER, DEFAULT_QUIRKS, DEFAULT_ROTATION,
-  type Circuit, type EvseElectrical, type LimitOverride, type MeterSource, type ModbusSource, type SiteConfig, type SiteSnapshot, type StationElectrical, type Vehicle,
+  type Circuit, type DriverSettings, type EvseElectrical, type LimitOverride, type MeterSource, type ModbusSource, type SiteConfig, type SiteSnapshot, type StationElectrical, type Vehicle,
 } from './model.ts';
 import { circuitCreateSchema, circuitPatchSchema, configPatchSchema, overrideSchema, stationElectricalSchema, vehicleCreateSchema, vehiclePatchSchema } from './schemas.ts';
 import { coreSite } from './to-core.ts';
@@ -182,17 +182,20 @@ export class SiteModelService {
   }
 
   async updateConfig(input: unknown): Promise<SiteConfig> {
-    const patch = checkParams<Partial<SiteConfig>>(configPatchSchema, input);
+    type Resettable<T> = { [K in keyof T]?: T[K] | null };
+    const patch = checkParams<Omit<Partial<SiteConfig>, 'balancer' | 'driver'> & { balancer?: Resettable<BalancerSettings>; driver?: Resettable<DriverSettings> }>(configPatchSchema, input);
     const old = this.state.config;
     const config: SiteConfig = {
       ...old,
       ...patch,
       prices: { ...old.prices, ...patch.prices },
-      balancer: { ...old.balancer, ...patch.balancer },
-      driver: { ...old.driver, ...patch.driver },
+      balancer: withoutNulls({ ...old.balancer, ...patch.balancer }),
+      driver: { ...old.driver, ...nullsAsDefaults(patch.driver ?? {}, DEFAULT_DRIVER) },
       updatedAt: new Date().toISOString(),
     };
     const fields: FieldError[] = [];
+    const tuned = { ...DEFAULT_SETTINGS, ...config.balancer };
+    if (tuned.probeDurationS >= tuned.probeIntervalS) fields.push({ field: 'balancer.probeDurationS', message: `must be shorter than the probe interval (${tuned.probeIntervalS} s)` });
     if (!isTimeZone(config.timeZone)) fields.push({ field: 'timeZone', message: 'is not an IANA time zone (e.g. Europe/Berlin)' });
     config.prices.windows.forEach((w, i) => {
       for (const key of ['from', 'to'] as const) if (minuteOf(w[key]) % 15 !== 0) fields.push({ field: `prices.windows.${i}.${key}`, message: 'must be on a quarter hour' });
@@ -310,4 +313,14 @@ function meterProblems(meter: MeterSource | null): FieldError[] {
     }
   }
   return out;
+}
+
+/** A balancer setting put back (null) is no longer overridden: the core's default applies. */
+function withoutNulls<T extends object>(values: { [K in keyof T]?: T[K] | null }): Partial<T> {
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== null && value !== undefined)) as Partial<T>;
+}
+
+/** A driver setting put back (null) takes its default. */
+function nullsAsDefaults<T extends object>(values: { [K in keyof T]?: T[K] | null }, defaults: T): Partial<T> {
+  return Object.fromEntries(Object.entries(values).map(([key, value]) => [key, value ?? defaults[key as keyof T]])) as Partial<T>;
 }
