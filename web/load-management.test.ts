@@ -169,7 +169,7 @@ describe('load management UI in a browser', { skip: existsSync(CHROMIUM_PATH) ? 
     assert.match(await feeder.innerText(), new RegExp(`Stations: ${STATION}`));
 
     // An installer set quirks and a DC EVSE's power through the API; editing the station in the UI keeps them, and
-    // the limit step chosen in the form reaches the API.
+    // the limit step and DC minimum power chosen in the form reach the API.
     const described = await server.api(`/stations/${STATION}/electrical`, {
       method: 'PUT', headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ circuitId: 'feeder-a', evses: [{ evseId: 1, maxCurrentA: 16 }, { evseId: 2, kind: 'DC', maxPowerW: 50_000, minPowerW: 5_000, voltageV: 400 }], quirks: { noTxProfile: true, minCurrentA: 8 } }),
@@ -182,15 +182,21 @@ describe('load management UI in a browser', { skip: existsSync(CHROMIUM_PATH) ? 
     const quirks = page.getByTestId('station-quirks');
     assert.equal(await quirks.getByLabel('Lowest current it takes (A)').inputValue(), '8');
     assert.equal(await quirks.getByLabel('Refuses TxProfile (limits go out as TxDefaultProfile)').isChecked(), true);
+    // The DC EVSE's minimum power and voltage are in the form (an AC EVSE has no minimum power field).
+    assert.deepEqual([await page.locator('#evse-1-min-kw').inputValue(), await page.locator('#evse-1-voltage').inputValue()], ['5', '400']);
+    assert.equal(await page.locator('#evse-0-min-kw').count(), 0);
+    await page.locator('#evse-1-min-kw').fill('60');
     await quirks.getByLabel('Limit step (A)').fill('0.25');
     await page.getByTestId('station-electrical-form-save').click();
     await page.getByTestId('station-electrical-form').getByText('must be a multiple of 0.1 A').waitFor({ timeout: TIMEOUT_MS });
+    await page.getByTestId('station-electrical-form').getByText('is above maxPowerW').waitFor({ timeout: TIMEOUT_MS });
+    await page.locator('#evse-1-min-kw').fill('7.5');
     await quirks.getByLabel('Limit step (A)').fill('1');
     await page.getByTestId('station-electrical-form-save').click();
     await stationRow.getByTestId('site-station-quirks').filter({ hasText: 'whole amps only, at least 8 A, no TxProfile' }).waitFor({ timeout: TIMEOUT_MS });
     const kept = (await (await server.api(`/stations/${STATION}/electrical`)).json()) as { evses: Record<string, unknown>[]; quirks: Record<string, unknown> };
     assert.deepEqual(kept.quirks, { stackLevel0Only: false, minCurrentA: 8, stepA: 1, noTxProfile: true, unitOnly: null, ignoresLimits: false });
-    assert.deepEqual([kept.evses[1]!['maxPowerW'], kept.evses[1]!['minPowerW'], kept.evses[1]!['voltageV']], [50_000, 5_000, 400]);
+    assert.deepEqual([kept.evses[1]!['maxPowerW'], kept.evses[1]!['minPowerW'], kept.evses[1]!['voltageV']], [50_000, 7_500, 400]);
     assert.match(await stationRow.innerText(), /EVSE 2: DC 3φ L1 L2 L3, 50 kW/);
 
     // A session starts: its allocation and the reason appear on the open page from the event stream.

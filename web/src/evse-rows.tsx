@@ -1,5 +1,5 @@
-// A station's EVSEs as wired: AC/DC, phases, phase rotation, min/max current, maximum power and the rate unit it
-// takes. Fields the form does not show (DC minimum power, voltage) are kept as they were.
+// A station's EVSEs as wired: AC/DC, phases, phase rotation, min/max current, maximum (and DC minimum) power,
+// its voltage where it differs from the site's, and the rate unit it takes.
 import { EditableRows } from './editable-rows.tsx';
 import { InputField } from './input-field.tsx';
 import { numberOrNull, textOf } from './input-values.ts';
@@ -13,8 +13,10 @@ export interface EvseRow {
   minCurrent: string;
   maxCurrent: string;
   maxPowerKw: string;
+  /** DC only; an AC EVSE keeps what it had. */
+  minPowerKw: string;
+  voltage: string;
   unit: 'A' | 'W';
-  kept: Pick<EvseElectrical, 'minPowerW' | 'voltageV'>;
 }
 
 /** Grid phases each EVSE phase is wired to, in order: the usual rotations for 1, 2 and 3 phases. */
@@ -31,12 +33,13 @@ export const evseRow = (e: EvseElectrical): EvseRow => ({
   rotation: e.rotation.join(' '),
   minCurrent: textOf(e.minCurrentA),
   maxCurrent: textOf(e.maxCurrentA),
-  maxPowerKw: e.maxPowerW === null ? '' : String(e.maxPowerW / 1000),
+  maxPowerKw: kilowattsText(e.maxPowerW),
+  minPowerKw: kilowattsText(e.minPowerW),
+  voltage: textOf(e.voltageV),
   unit: e.unit,
-  kept: { minPowerW: e.minPowerW, voltageV: e.voltageV },
 });
 
-export const blankEvseRow = (evseId: number): EvseRow => ({ evseId: String(evseId), kind: 'AC', phases: 3, rotation: 'L1 L2 L3', minCurrent: '', maxCurrent: '32', maxPowerKw: '', unit: 'A', kept: { minPowerW: null, voltageV: null } });
+export const blankEvseRow = (evseId: number): EvseRow => ({ evseId: String(evseId), kind: 'AC', phases: 3, rotation: 'L1 L2 L3', minCurrent: '', maxCurrent: '32', maxPowerKw: '', minPowerKw: '', voltage: '', unit: 'A' });
 
 export const evseFromRow = (r: EvseRow) => ({
   evseId: numberOrNull(r.evseId),
@@ -46,9 +49,12 @@ export const evseFromRow = (r: EvseRow) => ({
   minCurrentA: numberOrNull(r.minCurrent),
   maxCurrentA: numberOrNull(r.maxCurrent),
   maxPowerW: kilowattsToWatts(r.maxPowerKw),
+  minPowerW: kilowattsToWatts(r.minPowerKw),
+  voltageV: numberOrNull(r.voltage),
   unit: r.unit,
-  ...r.kept,
 });
+
+const kilowattsText = (watts: number | null) => (watts === null ? '' : String(watts / 1000));
 
 /** '' → null, '22' → 22000; anything else as typed, so that the API names the problem. */
 function kilowattsToWatts(text: string): number | string | null {
@@ -99,6 +105,10 @@ export function EvseRows({ rows, onChange, err }: { rows: EvseRow[]; onChange(ro
             <InputField id={`evse-${i}-min`} label="Min (A)" type="number" value={row.minCurrent} onInput={(minCurrent) => update({ minCurrent })} error={err(`evses.${i}.minCurrentA`)} />
             <InputField id={`evse-${i}-max`} label="Max (A)" type="number" value={row.maxCurrent} onInput={(maxCurrent) => update({ maxCurrent })} error={err(`evses.${i}.maxCurrentA`)} />
             <InputField id={`evse-${i}-max-kw`} label="Max (kW)" type="number" value={row.maxPowerKw} onInput={(maxPowerKw) => update({ maxPowerKw })} error={err(`evses.${i}.maxPowerW`)} />
+            {row.kind === 'DC' && (
+              <InputField id={`evse-${i}-min-kw`} label="Min (kW)" type="number" value={row.minPowerKw} onInput={(minPowerKw) => update({ minPowerKw })} error={err(`evses.${i}.minPowerW`)} hint="lowest output it keeps up" />
+            )}
+            <InputField id={`evse-${i}-voltage`} label="Voltage (V)" type="number" value={row.voltage} onInput={(voltage) => update({ voltage })} error={err(`evses.${i}.voltageV`)} hint="empty: the site's" />
             <label class="field">
               <span>Rate unit</span>
               <select value={row.unit} onChange={(e) => update({ unit: e.currentTarget.value as 'A' | 'W' })}>

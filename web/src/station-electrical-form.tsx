@@ -37,7 +37,7 @@ export function StationElectricalForm({ electrical, stations, circuits, onSaved,
   return (
     <SiteForm
       form={form}
-      shown={(f) => f === 'circuitId' || /^evses\.\d+\.(evseId|rotation|minCurrentA|maxCurrentA|maxPowerW)$/.test(f) || /^quirks\.(stepA|minCurrentA)$/.test(f)}
+      shown={(f) => f === 'circuitId' || /^evses\.\d+\.(evseId|rotation|minCurrentA|maxCurrentA|maxPowerW|minPowerW|voltageV)$/.test(f) || /^quirks\.(stepA|minCurrentA)$/.test(f)}
       testId="station-electrical-form"
       title={electrical ? `Station ${electrical.stationId}` : 'Put a station on a circuit'}
       submitLabel="Save"
