@@ -104,6 +104,34 @@ describe('load management UI in a browser', { skip: existsSync(CHROMIUM_PATH) ? 
       modbus: { host: '127.0.0.1', port: 1, unitId: 1, preset: 'eastron-sdm630', pollSeconds: 2, timeoutMs: 1500 },
     });
 
+    // A meter no preset knows: its own register map, started from the model chosen before. Fields too far apart to
+    // be read at once are refused; the map as corrected is stored instead of the preset.
+    await feeder.getByTestId('circuit-edit').first().click();
+    // The models arrive with their register maps a moment after the form opens.
+    await page.waitForFunction(() => (document.getElementById('meter-preset') as HTMLSelectElement | null)?.options.length === 4, undefined, { timeout: TIMEOUT_MS });
+    await meter.getByLabel('Meter model').selectOption('custom');
+    const registers = meter.getByTestId('register-map');
+    assert.deepEqual(
+      await Promise.all(['currentA-0', 'currentA-2', 'powerW-0'].map((r) => registers.locator(`#register-${r}-address`).inputValue())),
+      ['6', '10', '12'],
+    );
+    await registers.locator('#register-currentA-0-address').fill('300');
+    await page.getByTestId('circuit-form-save').click();
+    await registers.getByText('at most 125 can be read at once').waitFor({ timeout: TIMEOUT_MS });
+    await registers.locator('#register-currentA-0-address').fill('6');
+    await registers.locator('#register-currentA-0-type').selectOption('int32');
+    await registers.locator('#register-currentA-0-order').selectOption('low');
+    await registers.locator('#register-currentA-0-scale').fill('0.001');
+    for (const i of [0, 1, 2]) await registers.locator(`#register-powerW-${i}-address`).fill('');
+    await meter.getByLabel('Answer within (ms)').fill('800');
+    await page.getByTestId('circuit-form-save').click();
+    await feeder.getByTestId('circuit-meter-source').filter({ hasText: 'own register map' }).waitFor({ timeout: TIMEOUT_MS });
+    const custom = ((await (await server.api('/site/circuits/feeder-a')).json()) as { meter: { modbus: Record<string, unknown> } }).meter.modbus;
+    assert.deepEqual([custom['preset'], custom['timeoutMs'], custom['registers']], [undefined, 800, {
+      table: 'input',
+      currentA: [{ address: 6, type: 'int32', wordOrder: 'low', scale: 0.001 }, { address: 8, type: 'float32', wordOrder: 'high' }, { address: 10, type: 'float32', wordOrder: 'high' }],
+    }]);
+
     // Energy prices: a default and a night window; a window off the quarter hour is refused under its field first.
     const settings = page.getByTestId('site-config-form');
     await settings.getByLabel('Energy price per kWh').fill('0.3');

@@ -7,11 +7,11 @@ import { numberOrNull, perPhaseFromText, perPhaseText, textOf } from './input-va
 import { MeterFields, meterDraft, meterFromDraft } from './meter-fields.tsx';
 import { SiteForm } from './site-form.tsx';
 import { LimitScheduleEditor, scheduleFromRows, scheduleRows, type WindowRow } from './limit-schedule-editor.tsx';
-import { createCircuit, fetchMeterPresets, updateCircuit, type Circuit } from './site-api.ts';
+import { createCircuit, fetchMeterPresets, updateCircuit, type Circuit, type RegisterMap } from './site-api.ts';
 import { useFormSubmit } from './use-form-submit.ts';
 
 const OWN_FIELDS = ['id', 'name', 'parentId', 'limitA', 'maxPowerKw', 'marginA', 'fallbackLoadA'];
-const SHOWN_METER_FIELDS = /^meter\.(staleAfterSeconds|modbus|modbus\.(host|port|unitId|preset|pollSeconds))$/;
+const SHOWN_METER_FIELDS = /^meter\.(staleAfterSeconds|modbus|modbus\.(host|port|unitId|preset|pollSeconds|timeoutMs|registers(\..+)?))$/;
 
 export function CircuitForm({ circuit, circuits, onSaved, onCancel }: { circuit?: Circuit; circuits: Circuit[]; onSaved(): void; onCancel(): void }) {
   const [id, setId] = useState(circuit?.id ?? '');
@@ -23,10 +23,10 @@ export function CircuitForm({ circuit, circuits, onSaved, onCancel }: { circuit?
   const [margin, setMargin] = useState(textOf(circuit?.marginA ?? 0));
   const [windows, setWindows] = useState<WindowRow[]>(scheduleRows(circuit?.schedule ?? []));
   const [meter, setMeter] = useState(meterDraft(circuit));
-  const [presets, setPresets] = useState<string[]>([]);
+  const [presets, setPresets] = useState<Record<string, RegisterMap>>({});
   const form = useFormSubmit();
   useEffect(() => {
-    fetchMeterPresets().then(setPresets, () => setPresets([]));
+    fetchMeterPresets().then(setPresets, () => setPresets({}));
   }, []);
 
   const save = async () => {

@@ -126,6 +126,6 @@ function CircuitNode({ circuit: c, ...props }: CircuitTreeProps & { circuit: Cir
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 function meterText(m: MeterSource): string {
-  const source = m.kind === 'push' ? 'pushed readings' : `Modbus TCP ${m.modbus?.host}:${m.modbus?.port}${m.modbus?.preset ? ` (${m.modbus.preset})` : ''}`;
+  const source = m.kind === 'push' ? 'pushed readings' : `Modbus TCP ${m.modbus?.host}:${m.modbus?.port}${m.modbus?.registers ? ' (own register map)' : m.modbus?.preset ? ` (${m.modbus.preset})` : ''}`;
   return `${source}, ${m.measures === 'total' ? 'chargers included' : 'other load only'}`;
 }

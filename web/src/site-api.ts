@@ -5,6 +5,23 @@ import { request } from './api.ts';
 export type PerPhase = [number, number, number];
 export type Phase = 'L1' | 'L2' | 'L3';
 
+export type RegisterType = 'float32' | 'int32' | 'uint32' | 'int16' | 'uint16';
+
+/** Where a meter keeps a value (0-based address); 32-bit values high word first unless said. */
+export interface RegisterField {
+  address: number;
+  type: RegisterType;
+  wordOrder?: 'high' | 'low';
+  scale?: number;
+}
+
+/** A meter's register map: per-phase currents and, optionally, powers. */
+export interface RegisterMap {
+  table: 'input' | 'holding';
+  currentA: RegisterField[];
+  powerW?: RegisterField[];
+}
+
 export interface LimitWindow {
   days?: number[];
   from: string;
@@ -18,7 +35,7 @@ export interface MeterSource {
   kind: 'push' | 'modbus';
   measures: 'non-charger' | 'total';
   staleAfterSeconds: number;
-  modbus?: { host: string; port: number; unitId: number; preset?: string; registers?: unknown; pollSeconds: number; timeoutMs: number };
+  modbus?: { host: string; port: number; unitId: number; preset?: string; registers?: RegisterMap; pollSeconds: number; timeoutMs: number };
 }
 
 export interface Circuit {
@@ -175,8 +192,8 @@ export const deleteCircuit = (id: string) => request<void>('DELETE', `/site/circ
 export const setOverride = (id: string, body: Body) => request<Circuit>('PUT', `/site/circuits/${enc(id)}/override`, { body });
 export const clearOverride = (id: string) => request<Circuit>('DELETE', `/site/circuits/${enc(id)}/override`);
 
-/** The register-map presets the server knows (GET /site/meters also gives the meters' state). */
-export const fetchMeterPresets = async () => Object.keys((await request<{ presets: Record<string, unknown> }>('GET', '/site/meters')).presets);
+/** The register maps of the meter models the server knows (GET /site/meters also gives the meters' state). */
+export const fetchMeterPresets = async () => (await request<{ presets: Record<string, RegisterMap> }>('GET', '/site/meters')).presets;
 export const setStationElectrical = (stationId: string, body: Body) => request<StationElectrical>('PUT', `/stations/${enc(stationId)}/electrical`, { body });
 export const removeStationElectrical = (stationId: string) => request<void>('DELETE', `/stations/${enc(stationId)}/electrical`);
 
