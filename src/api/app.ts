@@ -36,6 +36,7 @@ import { siteRoutes, stationElectricalRoutes } from './routes/site.ts';
 import { sitePowerRoutes } from './routes/site-power.ts';
 import { openApiRoutes } from './openapi/routes.ts';
 import { defineRoute } from './openapi/define-route.ts';
+import { resourceRef } from './openapi/resource-schemas.ts';
 import { apiDocsPageRoutes } from './openapi/docs-page.ts';
 import { aboutRoutes } from './routes/about.ts';
 import { backupRoutes } from './routes/backups.ts';
@@ -56,7 +57,7 @@ export function createHttpApp(services: Services): Hono {
     if (c.req.method === 'GET' || c.req.method === 'HEAD') services.writes.flush();
     await next();
   });
-  defineRoute(api, { method: 'get', path: '/health', summary: 'Health: storage, uptime, connected stations', tags: ['Monitoring'] }, (c) =>
+  defineRoute(api, { method: 'get', path: '/health', summary: 'Health: storage, uptime, connected stations', tags: ['Monitoring'], responses: { 200: { description: 'Health', schema: resourceRef('Health') } } }, (c) =>
     c.json({
       status: services.writes.health().ok ? 'ok' : 'degraded',
       version: services.version,

@@ -221,7 +221,114 @@ const stationMeterSample = {
   allOf: [{ $ref: '#/components/schemas/MeterSample' }, { type: 'object', required: ['evseId', 'transactionId'], properties: { evseId: { type: 'integer' }, transactionId: nullableInteger } }],
 };
 
-export const resourceSchemas = { Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, MeterSample: meterSample, StationMeterSample: stationMeterSample, Webhook: webhook, WebhookDelivery: webhookDelivery, Tariff: tariff, TransactionCost: transactionCost, Reservation: reservation, User: user, ApiToken: apiToken, ...siteResourceSchemas };
+const storageHealth = record('Whether storage accepts writes; when not, chargers’ messages are refused rather than acknowledged', {
+  ok: { type: 'boolean' },
+  problem: { enum: ['disk_full', 'read_only', 'io_error', null] },
+  message: nullableText,
+  since: nullableTime,
+});
+
+const health = record('Health of the appliance', {
+  status: { enum: ['ok', 'degraded'] },
+  version: text,
+  uptimeSeconds: { type: 'integer', minimum: 0 },
+  stationsConnected: { type: 'integer', minimum: 0 },
+  storage: storageHealth,
+});
+
+const about = record('Version, data directory, uptime, database size and licence', {
+  version: text,
+  dataDir: text,
+  startedAt: time,
+  uptimeSeconds: { type: 'integer', minimum: 0 },
+  databaseBytes: { type: 'integer', minimum: 0 },
+  licence: text,
+  apiDocs: text,
+});
+
+const signedIn = {
+  type: 'object',
+  description: 'Who is signed in, and how; a session also gets its CSRF token (send it as x-csrf-token on changes)',
+  required: ['user', 'via'],
+  properties: { user: { $ref: '#/components/schemas/User' }, via: { enum: ['session', 'token'] }, csrfToken: text },
+};
+
+const siteSettings = record('Site-wide settings', {
+  freeVend: { type: 'boolean', description: 'Any ID token may charge; unknown ones are recorded' },
+  remoteStartTimeoutSeconds: { type: 'integer', description: 'How long a remote start waits for the station to start' },
+  acceptUnknownStations: { type: 'boolean', description: 'Chargers with unknown ids are accepted at once instead of waiting for approval' },
+  siteName: text,
+  gridLimitA: { ...nullableNumber, description: 'The grid connection’s limit per phase, in A' },
+});
+
+const stationEvent = record('An event a station reported (OCPP 2.x NotifyEvent), and the alarm it raised, if any', {
+  id: { type: 'integer' },
+  stationId: text,
+  component: text,
+  componentInstance: nullableText,
+  evseId: nullableInteger,
+  connectorId: nullableInteger,
+  variable: text,
+  variableInstance: nullableText,
+  eventId: { type: 'integer' },
+  timestamp: time,
+  trigger: text,
+  cause: nullableInteger,
+  actualValue: text,
+  techCode: nullableText,
+  techInfo: nullableText,
+  cleared: { type: ['boolean', 'null'] },
+  transactionId: nullableText,
+  variableMonitoringId: nullableInteger,
+  eventNotificationType: text,
+  severity: { type: ['integer', 'null'], minimum: 0, maximum: 9 },
+  generatedAt: time,
+  seqNo: { type: 'integer' },
+  receivedAt: time,
+  alarm: { enum: ['active', 'cleared', null] },
+  clearedAt: nullableTime,
+  clearedBy: { ...nullableText, description: 'station, operator or superseded' },
+});
+
+const stationWarning = record('Something a station did that Ampyard tolerated or corrected (a quirk, a reconciliation)', {
+  id: { type: 'integer' },
+  stationId: text,
+  at: time,
+  kind: text,
+  message: text,
+});
+
+const ocppFrame = record('One OCPP frame in or out, as it went over the wire (secrets redacted)', {
+  id: { type: 'integer' },
+  stationId: text,
+  at: time,
+  direction: { enum: ['in', 'out'] },
+  messageType: { enum: ['CALL', 'CALLRESULT', 'CALLERROR', 'SEND', 'CALLRESULTERROR', 'INVALID'] },
+  messageId: text,
+  action: nullableText,
+  payload: { type: 'string', description: 'The frame’s text; very long frames are cut' },
+});
+
+const commandOutcome = {
+  type: 'object',
+  description: 'A station’s answer to a version-neutral command',
+  required: ['status', 'response'],
+  properties: {
+    status: { type: 'string', description: 'The answer in neutral form, lower case: accepted, rejected, unlocked, scheduled, …' },
+    response: { type: 'object', description: 'The station’s response payload as received (OCPP of its version)' },
+    result: { description: 'What Ampyard read or stored from the answer, for the commands that have one (e.g. the configuration fetched)' },
+  },
+};
+
+const commandDescription = record('A command one may send, with its parameters', {
+  name: text,
+  summary: text,
+  params: { type: 'object', description: 'JSON Schema of the command’s parameters' },
+});
+
+export const resourceSchemas = {
+  Health: health, About: about, SignedIn: signedIn, SiteSettings: siteSettings, StationEvent: stationEvent, StationWarning: stationWarning, OcppFrame: ocppFrame,
+  CommandOutcome: commandOutcome, CommandDescription: commandDescription, Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, MeterSample: meterSample, StationMeterSample: stationMeterSample, Webhook: webhook, WebhookDelivery: webhookDelivery, Tariff: tariff, TransactionCost: transactionCost, Reservation: reservation, User: user, ApiToken: apiToken, ...siteResourceSchemas };
 
 export type ResourceName = keyof typeof resourceSchemas;
 

@@ -10,7 +10,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -133,6 +133,9 @@ describe('the OpenAPI document’s response schemas', () => {
     const deliveries = (await read(`/webhooks/${created['id']}/deliveries`)) as any;
     assert.equal(deliveries.total, 1);
     assertMatches('/api/v1/webhooks/{id}/deliveries', 'get', 200, deliveries);
+    const delivery = await read(`/webhooks/${created['id']}/deliveries/${deliveries.items[0].id}`);
+    assert.equal(typeof delivery['body'], 'object');
+    assertMatches('/api/v1/webhooks/{id}/deliveries/{deliveryId}', 'get', 200, delivery, false);
     assertMatches('/api/v1/webhooks/event-types', 'get', 200, await read('/webhooks/event-types'));
     assert.throws(() => assertMatches('/api/v1/webhooks/{id}/ping', 'post', 202, { ...ping, status: 'lost' }));
   });
@@ -220,5 +223,80 @@ describe('the OpenAPI document’s response schemas', () => {
     assertMatches('/api/v1/site/config/defaults', 'get', 200, defaults);
     assert.throws(() => assertMatches('/api/v1/site/config/defaults', 'get', 200, { ...defaults, balancer: { slotMinutes: 15 } }));
     assert.throws(() => assertMatches('/api/v1/stations/{id}/electrical', 'get', 200, { ...placed, quirks: { ...placed['quirks'], stepA: undefined } }));
+  });
+
+  it('types the answers of commands, each command’s own operation included, and of raw OCPP', async () => {
+    station.handle('Reset', async () => ({ status: 'Accepted' }));
+    station.handle('GetConfiguration', async () => ({ configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '300' }], unknownKey: [] }));
+    station.handle('ChangeConfiguration', async () => ({ status: 'Accepted' }));
+    const listed = await read('/stations/CP-SCHEMA/commands');
+    assertMatches('/api/v1/stations/{id}/commands', 'get', 200, listed);
+    assert.ok(listed['items'].some((c: any) => c.name === 'reset'));
+
+    const reset = await send('POST', '/stations/CP-SCHEMA/commands/reset', { type: 'soft' });
+    assert.equal(reset['status'], 'accepted');
+    assertMatches('/api/v1/stations/{id}/commands/{name}', 'post', 200, reset);
+    assertMatches('/api/v1/stations/{id}/commands/reset', 'post', 200, reset);
+    const configuration = await send('POST', '/stations/CP-SCHEMA/commands/getConfiguration', {});
+    assert.ok(configuration['result'] !== undefined, 'getConfiguration reports what it read');
+    assertMatches('/api/v1/stations/{id}/commands/getConfiguration', 'post', 200, configuration);
+    assert.throws(() => assertMatches('/api/v1/stations/{id}/commands/reset', 'post', 200, { status: 'accepted' }), 'the response payload is required');
+
+    const raw = await send('POST', '/stations/CP-SCHEMA/ocpp/ChangeConfiguration', { key: 'HeartbeatInterval', value: '120' });
+    assert.deepEqual(raw, { response: { status: 'Accepted' } });
+    assertMatches('/api/v1/stations/{id}/ocpp/{action}', 'post', 200, raw);
+  });
+
+  it('types health, about, the signed-in user, settings, the message log, approval, station events, alarms and warnings', async () => {
+    const health = await read('/health');
+    assert.equal(health['storage'].ok, true);
+    assertMatches('/api/v1/health', 'get', 200, health);
+    assertMatches('/api/v1/about', 'get', 200, await read('/about'));
+    const me = await read('/auth/me');
+    assert.equal(me['via'], 'token');
+    assertMatches('/api/v1/auth/me', 'get', 200, me);
+    assertMatches('/api/v1/settings', 'get', 200, await read('/settings'));
+    assertMatches('/api/v1/settings', 'patch', 200, await send('PATCH', '/settings', { remoteStartTimeoutSeconds: 90 }));
+    assert.throws(() => assertMatches('/api/v1/settings', 'get', 200, { freeVend: false }));
+
+    // A MeterValues for a session Ampyard does not know leaves a warning.
+    await station.call('MeterValues', { connectorId: 1, transactionId: 987654, meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: '10' }] }] });
+    const warnings = await read('/stations/CP-SCHEMA/warnings');
+    assert.ok(warnings['items'].some((w: any) => w.kind === 'unknown-transaction'), JSON.stringify(warnings));
+    assertMatches('/api/v1/stations/{id}/warnings', 'get', 200, warnings);
+
+    const frames = await read('/stations/CP-SCHEMA/messages?limit=5');
+    assert.equal(frames['items'].length, 5);
+    assertMatches('/api/v1/stations/{id}/messages', 'get', 200, frames);
+    await postJson(`${server.baseUrl}/api/v1/stations`, { id: 'CP-DECIDE' });
+    const rejected = await send('POST', '/stations/CP-DECIDE/reject');
+    assertMatches('/api/v1/stations/{id}/reject', 'post', 200, rejected);
+    const approved = await send('POST', '/stations/CP-DECIDE/approve');
+    assertMatches('/api/v1/stations/{id}/approve', 'post', 200, approved);
+    assert.notEqual(rejected['registration'], approved['registration']);
+
+    const cs = await strictStation(server, 'CP-EVENTS', '2.0.1');
+    try {
+      const now = new Date().toISOString();
+      await cs.call('NotifyEvent', {
+        generatedAt: now,
+        seqNo: 0,
+        eventData: [
+          { eventId: 1, timestamp: now, trigger: 'Delta', actualValue: 'Faulted', component: { name: 'EVSE', evse: { id: 1 } }, variable: { name: 'AvailabilityState' }, eventNotificationType: 'HardWiredNotification', techInfo: 'RCD tripped' },
+          { eventId: 2, timestamp: now, trigger: 'Periodic', actualValue: '230.1', component: { name: 'ChargingStation' }, variable: { name: 'ACVoltage' }, eventNotificationType: 'PreconfiguredMonitor' },
+        ],
+      });
+      const events = await read('/stations/CP-EVENTS/events');
+      assert.equal(events['items'].length, 2);
+      assertMatches('/api/v1/stations/{id}/events', 'get', 200, events);
+      const alarms = await read('/alarms?active=true');
+      assert.equal(alarms['total'], 1);
+      assertMatches('/api/v1/alarms', 'get', 200, alarms);
+      const cleared = await send('POST', `/alarms/${alarms['items'][0].id}/clear`);
+      assert.equal(cleared['clearedBy'], 'operator');
+      assertMatches('/api/v1/alarms/{id}/clear', 'post', 200, cleared);
+    } finally {
+      await cs.close({ force: true });
+    }
   });
 });

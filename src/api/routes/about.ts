@@ -5,6 +5,7 @@ import type { Services } from '../../app/services.ts';
 import { databaseFile } from '../../storage/database.ts';
 import { meterValuesFile } from '../../storage/meter-values/meter-values-file.ts';
 import { defineRoute } from '../openapi/define-route.ts';
+import { resourceRef } from '../openapi/resource-schemas.ts';
 
 function fileSize(file: string): number {
   try {
@@ -17,7 +18,7 @@ function fileSize(file: string): number {
 /** What the About page shows: version, data directory, uptime, database size and licence. */
 export function aboutRoutes(services: Services): Hono {
   const app = new Hono();
-  defineRoute(app, { method: 'get', path: '/', summary: 'Version, data directory, uptime, database size and licence', tags: ['API'] }, (c) => {
+  defineRoute(app, { method: 'get', path: '/', summary: 'Version, data directory, uptime, database size and licence', tags: ['API'], responses: { 200: { description: 'About', schema: resourceRef('About') } } }, (c) => {
     const files = [databaseFile(services.dataDir), meterValuesFile(services.dataDir)];
     return c.json({
       version: services.version,

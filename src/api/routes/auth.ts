@@ -8,6 +8,7 @@ import { clearSessionCookie, clientAddress, principalOf, requirePrincipal, setSe
 import { jsonBody } from '../query.ts';
 import { bodyCheckedBy } from '../openapi/checked-body.ts';
 import { defineRoute } from '../openapi/define-route.ts';
+import { resourceRef } from '../openapi/resource-schemas.ts';
 
 declare module 'hono' {
   interface ContextVariableMap {
@@ -110,7 +111,7 @@ export function authRoutes(services: Services): Hono {
     return c.body(null, 204);
   });
 
-  defineRoute(app, { method: 'get', path: '/me', summary: 'Who is signed in (and the session’s CSRF token)', tags }, (c) => {
+  defineRoute(app, { method: 'get', path: '/me', summary: 'Who is signed in (and the session’s CSRF token)', tags, responses: { 200: { description: 'The signed-in user', schema: resourceRef('SignedIn') } } }, (c) => {
     const principal = requirePrincipal(c);
     return c.json({ user: users.require(principal.userId), via: principal.via, ...(principal.csrfToken ? { csrfToken: principal.csrfToken } : {}) });
   });

@@ -2,10 +2,13 @@ import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
 import type { SiteSettings } from '../../domain/site-settings.ts';
 import { defineRoute } from '../openapi/define-route.ts';
+import { resourceRef } from '../openapi/resource-schemas.ts';
+
+const settings = (description: string) => ({ 200: { description, schema: resourceRef('SiteSettings') } });
 
 export function settingsRoutes(services: Services): Hono {
   const app = new Hono();
-  defineRoute(app, { method: 'get', path: '/', summary: 'Site settings', tags: ['Settings'] }, (c) => c.json(services.siteSettings.get()));
+  defineRoute(app, { method: 'get', path: '/', summary: 'Site settings', tags: ['Settings'], responses: settings('The settings') }, (c) => c.json(services.siteSettings.get()));
   defineRoute<unknown, Partial<SiteSettings>>(
     app,
     {
@@ -13,6 +16,7 @@ export function settingsRoutes(services: Services): Hono {
       path: '/',
       summary: 'Change site settings',
       tags: ['Settings'],
+      responses: settings('The settings as changed'),
       body: {
         type: 'object',
         properties: {

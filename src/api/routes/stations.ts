@@ -120,12 +120,12 @@ export function stationRoutes(services: Services): Hono {
     }
     return c.json(station);
   };
-  defineRoute(app, { method: 'post', path: '/:id/approve', summary: 'Accept a pending station', tags }, decide('accepted'));
-  defineRoute(app, { method: 'post', path: '/:id/reject', summary: 'Reject a station', tags }, decide('rejected'));
+  defineRoute(app, { method: 'post', path: '/:id/approve', summary: 'Accept a pending station', tags, responses: { 200: { description: 'The station', schema: stationSchema } } }, decide('accepted'));
+  defineRoute(app, { method: 'post', path: '/:id/reject', summary: 'Reject a station', tags, responses: { 200: { description: 'The station', schema: stationSchema } } }, decide('rejected'));
 
   defineRoute<{ limit: number; beforeId?: number }>(
     app,
-    { method: 'get', path: '/:id/messages', summary: 'The OCPP message log of a station, newest first', tags, query: { limit: limitParam(100, 1000), beforeId: beforeIdParam } },
+    { method: 'get', path: '/:id/messages', summary: 'The OCPP message log of a station, newest first', tags, query: { limit: limitParam(100, 1000), beforeId: beforeIdParam }, responses: { 200: { description: 'The frames', schema: itemsOf('OcppFrame') } } },
     async (c, { query }) => c.json({ items: await messageLog.forStation(station(c.req.param('id')), query.limit, query.beforeId ?? Number.MAX_SAFE_INTEGER) }),
   );
 
@@ -142,7 +142,7 @@ export function stationRoutes(services: Services): Hono {
     (c, { query }) => c.json({ items: services.transactions.stationMeterSeries(station(c.req.param('id')), query) }),
   );
 
-  defineRoute<{ limit: number }>(app, { method: 'get', path: '/:id/warnings', summary: 'Protocol warnings about a station', tags, query: { limit: limitParam(100, 200) } }, (c, { query }) =>
+  defineRoute<{ limit: number }>(app, { method: 'get', path: '/:id/warnings', summary: 'Protocol warnings about a station', tags, query: { limit: limitParam(100, 200) }, responses: { 200: { description: 'The newest warnings', schema: itemsOf('StationWarning') } } }, (c, { query }) =>
     c.json({ items: warnings.forStation(station(c.req.param('id')), query.limit) }),
   );
 
@@ -173,7 +173,7 @@ export function stationRoutes(services: Services): Hono {
 
   defineRoute(app, { method: 'get', path: '/:id/pending-starts', summary: 'Remote starts waiting for the driver', tags }, (c) => c.json({ items: remoteStarts.list(station(c.req.param('id'))) }));
 
-  defineRoute(app, { method: 'get', path: '/:id/commands', summary: 'The commands one may send, with their parameters', tags: ['Commands'] }, (c) => {
+  defineRoute(app, { method: 'get', path: '/:id/commands', summary: 'The commands one may send, with their parameters', tags: ['Commands'], responses: { 200: { description: 'The commands', schema: itemsOf('CommandDescription') } } }, (c) => {
     stations.require(c.req.param('id')!);
     return c.json({ items: commands.list().map((s) => ({ name: s.name, summary: s.summary, params: s.params })) });
   });
@@ -188,6 +188,7 @@ export function stationRoutes(services: Services): Hono {
       tags: ['Commands'],
       rawBody: { contentType: 'application/json', description: 'The command’s parameters (see each command)', schema: { oneOf: commands.list().map((s) => s.params) } },
       variants: () => commands.list().map((s) => ({ params: { name: s.name }, summary: s.summary, body: s.params })),
+      responses: { 200: { description: 'The station’s answer', schema: resourceRef('CommandOutcome') } },
     },
     async (c) => {
       const name = c.req.param('name')!;
@@ -208,6 +209,7 @@ export function stationRoutes(services: Services): Hono {
       description: 'Still schema-checked before it is sent.',
       tags: ['Commands'],
       rawBody: { contentType: 'application/json', description: 'The JSON object payload of the OCPP action', schema: { type: 'object' } },
+      responses: { 200: { description: 'The station’s response payload as received', schema: { type: 'object', required: ['response'], properties: { response: { type: 'object' } }, additionalProperties: false } } },
     },
     async (c) => {
       const id = c.req.param('id')!;

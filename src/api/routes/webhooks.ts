@@ -77,7 +77,7 @@ export function webhookRoutes(services: Services): Hono {
     (c, { query }) => c.json(webhooks.deliveries(idParam(c, 'id', 'webhook'), query)),
   );
 
-  defineRoute(app, { method: 'get', path: '/:id/deliveries/:deliveryId', summary: 'One delivery, with the request and response', tags, params: id }, (c) =>
+  defineRoute(app, { method: 'get', path: '/:id/deliveries/:deliveryId', summary: 'One delivery, with the request and response', tags, params: id, responses: { 200: { description: 'The delivery and the body it sends', schema: { allOf: [resourceRef('WebhookDelivery'), { type: 'object', required: ['body'], properties: { body: { description: 'The JSON body sent (the event)' } } }] } } } }, (c) =>
     c.json(webhooks.delivery(idParam(c, 'id', 'webhook'), c.req.param('deliveryId')!)),
   );
 
