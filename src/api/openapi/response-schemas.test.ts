@@ -10,7 +10,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -223,6 +223,16 @@ describe('the OpenAPI document’s response schemas', () => {
     assertMatches('/api/v1/site/config/defaults', 'get', 200, defaults);
     assert.throws(() => assertMatches('/api/v1/site/config/defaults', 'get', 200, { ...defaults, balancer: { slotMinutes: 15 } }));
     assert.throws(() => assertMatches('/api/v1/stations/{id}/electrical', 'get', 200, { ...placed, quirks: { ...placed['quirks'], stepA: undefined } }));
+
+    await send('POST', '/site/circuits', { id: 'feeder', name: 'Feeder', parentId: 'grid', limitA: 32, meter: { kind: 'push' } }, 201);
+    await send('POST', '/site/meter-readings', { circuitId: 'feeder', currentA: [1, 2, 3], powerW: [230, 460, 690] }, 202);
+    const meters = await read('/site/meters');
+    assert.deepEqual(meters['items'].find((m: any) => m.circuitId === 'feeder').lastReading.currentA, [1, 2, 3]);
+    assertMatches('/api/v1/site/meters', 'get', 200, meters);
+    const history = await read('/site/power-history');
+    assert.ok(history['latest'] !== null && history['t'].length === history['powerW'].length);
+    assertMatches('/api/v1/site/power-history', 'get', 200, history);
+    assert.throws(() => assertMatches('/api/v1/site/power-history', 'get', 200, { ...history, latest: { ...history['latest'], phaseA: [1] } }));
   });
 
   it('types the answers of commands, each command’s own operation included, and of raw OCPP', async () => {

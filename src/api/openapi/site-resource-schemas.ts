@@ -3,7 +3,7 @@
  * src/balancer/site/schemas.ts: what the API takes, with every field present (the server fills in defaults and
  * answers with nulls rather than leaving fields out), plus the fields the server keeps (ids, stamps, overrides).
  */
-import { balancerSettingsSchema, circuitFields, configPatchSchema, driverSettingsSchema, evseSchema, overrideSchema, stationElectricalSchema, vehicleFields } from '../../balancer/site/schemas.ts';
+import { balancerSettingsSchema, circuitFields, configPatchSchema, driverSettingsSchema, evseSchema, registerMapSchema, overrideSchema, stationElectricalSchema, vehicleFields } from '../../balancer/site/schemas.ts';
 import type { JsonSchema } from './define-route.ts';
 
 type ObjectSchema = { properties: Record<string, JsonSchema> } & Record<string, unknown>;
@@ -51,4 +51,87 @@ const siteConfigDefaults = complete(
   'What each tuning setting is when it is not set',
 );
 
-export const siteResourceSchemas = { Circuit: circuit, StationElectrical: stationElectrical, Vehicle: vehicle, SiteConfig: siteConfig, SiteConfigDefaults: siteConfigDefaults };
+const numbers = { type: 'array', items: { type: 'number' } };
+const nullableNumbers = { type: 'array', items: { type: ['number', 'null'] } };
+const threeNumbers = { type: 'array', items: { type: 'number' }, minItems: 3, maxItems: 3 };
+
+const sitePower = complete(
+  {
+    type: 'object',
+    properties: {
+      at: time,
+      powerW: { type: 'number', description: 'Site power: chargers plus the measured building load' },
+      chargersW: { type: 'number' },
+      phaseA: { ...threeNumbers, description: 'Current per grid phase L1, L2, L3' },
+      limitA: { oneOf: [{ type: 'null' }, threeNumbers], description: 'The grid connection’s limit per phase in force' },
+      limitW: { type: ['number', 'null'] },
+      buildingW: { type: ['number', 'null'], description: 'Measured non-charger load; null when not metered' },
+    },
+  },
+  'One sample of site power (also streamed on /api/v1/events as site.power)',
+);
+
+const sitePowerHistory = complete(
+  {
+    type: 'object',
+    properties: {
+      from: time,
+      to: time,
+      step: { type: 'integer', description: 'Seconds per point' },
+      t: { type: 'array', items: { type: 'integer' }, description: 'Start of each bucket, seconds since the epoch' },
+      powerW: numbers,
+      powerMaxW: numbers,
+      limitW: nullableNumbers,
+      buildingW: nullableNumbers,
+      l1A: numbers,
+      l2A: numbers,
+      l3A: numbers,
+      latest: { oneOf: [{ type: 'null' }, { $ref: '#/components/schemas/SitePower' }] },
+    },
+  },
+  'Site power over time as columns of equal length (buckets without samples are left out), and the newest sample',
+);
+
+const meterStatus = complete(
+  {
+    type: 'object',
+    properties: {
+      circuitId: { type: 'string' },
+      kind: { enum: ['push', 'modbus'] },
+      measures: { enum: ['non-charger', 'total'] },
+      staleAfterSeconds: { type: 'number' },
+      stale: { type: 'boolean', description: 'No reading within staleAfterSeconds: the circuit’s worst-case load counts' },
+      lastReading: {
+        oneOf: [
+          { type: 'null' },
+          complete({
+            type: 'object',
+            properties: {
+              circuitId: { type: 'string' },
+              currentA: threeNumbers,
+              powerW: { oneOf: [{ type: 'null' }, { type: 'number' }, threeNumbers] },
+              measuredAt: time,
+              source: { enum: ['push', 'modbus'] },
+            },
+          }),
+        ],
+      },
+      lastError: { type: ['string', 'null'] },
+      lastErrorAt: { type: ['string', 'null'], format: 'date-time' },
+    },
+  },
+  'A circuit’s site meter and its newest reading',
+);
+
+const siteMeters = complete(
+  {
+    type: 'object',
+    properties: {
+      items: { type: 'array', items: { $ref: '#/components/schemas/MeterStatus' } },
+      presets: { type: 'object', additionalProperties: registerMapSchema, description: 'The register maps of the meter models Ampyard knows, by name' },
+    },
+  },
+  'The site meters and the meter models Ampyard knows',
+);
+
+export const siteResourceSchemas = { Circuit: circuit, StationElectrical: stationElectrical, Vehicle: vehicle, SiteConfig: siteConfig, SiteConfigDefaults: siteConfigDefaults, SitePower: sitePower, SitePowerHistory: sitePowerHistory, MeterStatus: meterStatus, SiteMeters: siteMeters };

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
 import { ApiError } from '../errors.ts';
 import { defineRoute } from '../openapi/define-route.ts';
+import { resourceRef } from '../openapi/resource-schemas.ts';
 import { sitePowerJson } from '../../balancer/power/site-power-now.ts';
 
 const DAY_S = 86_400;
@@ -28,7 +29,7 @@ export function sitePowerRoutes(services: Services): Hono {
         to: { type: 'string', format: 'date-time', description: 'End, exclusive (default: now)' },
         step: { type: 'integer', minimum: 60, maximum: DAY_S, description: 'Seconds per point, a multiple of 60 (default 60)' },
       },
-      responses: { 200: { description: 'Columns of equal length: `t` (seconds since the epoch, start of each bucket), powerW, powerMaxW, limitW, buildingW, l1A, l2A, l3A' } },
+      responses: { 200: { description: 'Columns of equal length: `t` (seconds since the epoch, start of each bucket), powerW, powerMaxW, limitW, buildingW, l1A, l2A, l3A', schema: resourceRef('SitePowerHistory') } },
     },
     async (c, { query }) => {
       const step = query.step ?? 60;

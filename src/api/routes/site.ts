@@ -71,7 +71,7 @@ export function siteRoutes(services: Services): Hono {
     return c.body(null, 204);
   });
 
-  defineRoute(app, { method: 'get', path: '/meters', summary: 'Site meters and their state, and the meter presets', tags }, (c) => c.json({ items: balancer.meterStatus(), presets: METER_PRESETS }));
+  defineRoute(app, { method: 'get', path: '/meters', summary: 'Site meters and their state, and the meter presets', tags, responses: one('SiteMeters', 'The meters and the known models') }, (c) => c.json({ items: balancer.meterStatus(), presets: METER_PRESETS }));
   defineRoute(
     app,
     { method: 'post', path: '/meter-readings', summary: 'Push a meter reading', tags, rawBody: bodyCheckedBy(meterReadingSchema, 'the balancer'), responses: { 202: { description: 'Taken' } } },
