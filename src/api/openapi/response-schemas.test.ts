@@ -10,7 +10,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -233,6 +233,32 @@ describe('the OpenAPI document’s response schemas', () => {
     assert.ok(history['latest'] !== null && history['t'].length === history['powerW'].length);
     assertMatches('/api/v1/site/power-history', 'get', 200, history);
     assert.throws(() => assertMatches('/api/v1/site/power-history', 'get', 200, { ...history, latest: { ...history['latest'], phaseA: [1] } }));
+
+    // A session on the placed station: the allocation lists it with its reason, the circuits and the station's share.
+    const charger = await strictStation(server, 'CP-SITE', '1.6');
+    try {
+      charger.handle('SetChargingProfile', async () => ({ status: 'Accepted' }));
+      charger.handle('ClearChargingProfile', async () => ({ status: 'Accepted' }));
+      await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Preparing' });
+      await charger.call('StartTransaction', { connectorId: 1, idTag: 'VAN-1', meterStart: 0, timestamp: new Date().toISOString() });
+      let allocations: Record<string, any> = {};
+      await eventually(async () => {
+        allocations = await read('/site/allocations');
+        return allocations['evses'].length === 1 && allocations['evses'][0].applied.status === 'applied';
+      }, 10_000, 'the session is allocated and the station has its limit');
+      assert.equal(allocations['evses'][0].vehicle.name, 'Van');
+      assertMatches('/api/v1/site/allocations', 'get', 200, allocations);
+      assert.throws(() => assertMatches('/api/v1/site/allocations', 'get', 200, { ...allocations, evses: [{ ...allocations['evses'][0], binding: { kind: 'luck' } }] }));
+      // The station goes offline with its session running: what it may still draw is listed apart.
+      await charger.close({ force: true });
+      await eventually(async () => {
+        allocations = await read('/site/allocations');
+        return allocations['offline'].length === 1;
+      }, 10_000, 'the offline station’s session is listed');
+      assertMatches('/api/v1/site/allocations', 'get', 200, allocations);
+    } finally {
+      await charger.close({ force: true });
+    }
   });
 
   it('types the answers of commands, each command’s own operation included, and of raw OCPP', async () => {

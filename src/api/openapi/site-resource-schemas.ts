@@ -134,4 +134,124 @@ const siteMeters = complete(
   'The site meters and the meter models Ampyard knows',
 );
 
-export const siteResourceSchemas = { Circuit: circuit, StationElectrical: stationElectrical, Vehicle: vehicle, SiteConfig: siteConfig, SiteConfigDefaults: siteConfigDefaults, SitePower: sitePower, SitePowerHistory: sitePowerHistory, MeterStatus: meterStatus, SiteMeters: siteMeters };
+const nullableTime = { type: ['string', 'null'], format: 'date-time' };
+const phaseOrPower = { enum: ['L1', 'L2', 'L3', 'power'] };
+const binding = {
+  type: 'object',
+  description: 'What holds the allocation where it is; `reason` says it in words',
+  required: ['kind'],
+  properties: {
+    kind: { enum: ['circuit', 'evse-max', 'vehicle-max', 'unused', 'price', 'target-reached', 'paused-priority', 'paused-min-current', 'deadline', 'overdraw', 'uncontrolled', 'assumed-draw', 'unknown-evse'] },
+    circuit: { type: 'string' },
+    phase: phaseOrPower,
+    utilisation: { type: 'number' },
+    probeAt: { type: 'number', description: 'Epoch ms' },
+    cheaperFrom: { type: ['number', 'null'], description: 'Epoch ms' },
+    measuredA: { type: 'number' },
+    drawA: { type: 'number' },
+  },
+};
+
+const evseAllocation = complete(
+  {
+    type: 'object',
+    properties: {
+      stationId: { type: 'string' },
+      evseId: { type: 'integer' },
+      transactionId: { type: 'integer' },
+      idToken: { type: ['string', 'null'] },
+      vehicle: { oneOf: [{ type: 'null' }, complete({ type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } })] },
+      allocation: complete({
+        type: 'object',
+        properties: {
+          currentA: { type: 'number', description: 'Per phase; 0 is paused' },
+          limit: { type: 'number', description: 'What is sent, in `unit`' },
+          unit: { enum: ['A', 'W'] },
+          phasesToUse: { type: 'integer' },
+          perPhaseA: { ...threeNumbers, description: 'Counted on grid phases L1, L2, L3' },
+          reservedA: { type: 'number', description: 'Per phase, what the session may draw at worst' },
+        },
+      }),
+      applied: {
+        type: 'object',
+        required: ['status'],
+        properties: {
+          status: { enum: ['applied', 'sending', 'failed', 'not-sent'] },
+          limit: { type: 'number' },
+          unit: { enum: ['A', 'W'] },
+          at: nullableTime,
+          problem: { type: ['string', 'null'] },
+        },
+      },
+      measuredA: { oneOf: [{ type: 'null' }, numbers], description: 'Per EVSE phase' },
+      measuredPowerW: { type: ['number', 'null'] },
+      measuredAt: nullableTime,
+      binding,
+      reason: { type: 'string' },
+      needKwh: { type: ['number', 'null'] },
+      deliveredKwh: { type: 'number' },
+      departureAt: nullableTime,
+      projectedReadyAt: nullableTime,
+      atRisk: { type: 'boolean' },
+      shortfallKwh: { type: 'number' },
+      nonCompliant: { oneOf: [{ type: 'null' }, complete({ type: 'object', properties: { peakA: { type: 'number' }, since: { type: 'number', description: 'Epoch ms' } } })] },
+      assumedEvse: { type: 'boolean', description: 'The EVSE is not described in the site model; defaults were assumed' },
+    },
+  },
+  'A charging session’s allocation, whether the station has it, what it draws, and why',
+);
+
+const siteAllocations = {
+  type: 'object',
+  description: 'The live allocation: per session its share and why, per circuit its load against its limit, per station its fail-safe share. Before the first cycle only at, enabled and empty lists.',
+  required: ['at', 'enabled', 'evses', 'offline', 'circuits', 'stations', 'problems'],
+  properties: {
+    at: nullableTime,
+    enabled: { type: 'boolean' },
+    planMode: { type: ['string', 'null'] },
+    cycleMs: { type: 'number' },
+    evses: { type: 'array', items: evseAllocation },
+    offline: {
+      type: 'array',
+      items: complete({
+        type: 'object',
+        properties: { stationId: { type: ['string', 'null'] }, evseId: { type: ['integer', 'null'] }, reservedA: { type: 'number' }, perPhaseA: threeNumbers, reason: { type: 'string' } },
+      }, 'A session on a station that is offline: what it may draw'),
+    },
+    circuits: {
+      type: 'array',
+      items: complete({
+        type: 'object',
+        properties: {
+          id: { type: 'string' },
+          name: { type: 'string' },
+          parentId: { type: ['string', 'null'] },
+          limitA: threeNumbers,
+          marginA: { type: 'number' },
+          loadA: { ...threeNumbers, description: 'Non-charger (building) load' },
+          loadStale: { type: 'boolean' },
+          allocatedA: threeNumbers,
+          measuredA: threeNumbers,
+          utilisation: { ...threeNumbers, description: 'Share of the limit in use, per phase' },
+          maxPowerKw: { type: ['number', 'null'] },
+          powerKw: { type: ['number', 'null'] },
+          override: { oneOf: [{ type: 'null' }, { type: 'object' }] },
+        },
+      }),
+    },
+    stations: {
+      type: 'array',
+      items: complete({
+        type: 'object',
+        properties: {
+          stationId: { type: 'string' },
+          connected: { type: 'boolean' },
+          fallback: complete({ type: 'object', properties: { shareA: { type: 'number' }, physicalA: { type: 'number' }, status: { type: 'string' } } }),
+        },
+      }),
+    },
+    problems: { type: 'array', items: { type: 'string' } },
+  },
+};
+
+export const siteResourceSchemas = { Circuit: circuit, StationElectrical: stationElectrical, Vehicle: vehicle, SiteConfig: siteConfig, SiteConfigDefaults: siteConfigDefaults, SitePower: sitePower, SitePowerHistory: sitePowerHistory, MeterStatus: meterStatus, SiteMeters: siteMeters, SiteAllocations: siteAllocations };

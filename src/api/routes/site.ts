@@ -81,7 +81,7 @@ export function siteRoutes(services: Services): Hono {
     },
   );
 
-  defineRoute(app, { method: 'get', path: '/allocations', summary: 'The live allocation, with its reasons and problems', tags }, (c) => c.json({ ...balancer.explain(), problems: siteProblemsOf(services) }));
+  defineRoute(app, { method: 'get', path: '/allocations', summary: 'The live allocation, with its reasons and problems', tags, responses: one('SiteAllocations', 'The allocation') }, (c) => c.json({ ...balancer.explain(), problems: siteProblemsOf(services) }));
   return app;
 }
 
