@@ -314,6 +314,11 @@ export class StationJobs {
     return this.repo.firmwareState(stationId) ?? null;
   }
 
+  /** Every station's latest firmware status (stations that never reported one are not listed). */
+  firmwareStates(): StationFirmwareState[] {
+    return this.repo.firmwareStates();
+  }
+
   files(stationId: string, limit = 100): StationFile[] {
     return this.repo.filesOfStation(stationId, limit).map(toFile);
   }

@@ -51,6 +51,7 @@ export class StationJobsRepo {
   private readonly filesByJob;
   private readonly setFirmwareStateStmt;
   private readonly firmwareStateStmt;
+  private readonly firmwareStatesStmt;
   private readonly openUsingFirmware;
 
   constructor(db: Db) {
@@ -74,6 +75,7 @@ export class StationJobsRepo {
     this.setFirmwareStateStmt = db.prepare(`INSERT INTO station_firmware_state (station_id, status, job_id, at) VALUES (?, ?, ?, ?)
       ON CONFLICT (station_id) DO UPDATE SET status = excluded.status, job_id = excluded.job_id, at = excluded.at`);
     this.firmwareStateStmt = db.prepare('SELECT station_id AS stationId, status, job_id AS jobId, at FROM station_firmware_state WHERE station_id = ?');
+    this.firmwareStatesStmt = db.prepare('SELECT station_id AS stationId, status, job_id AS jobId, at FROM station_firmware_state ORDER BY station_id');
     this.openUsingFirmware = db.prepare(`SELECT COUNT(*) AS n FROM station_jobs WHERE firmware_id = ? AND ${openStates}`);
   }
 
@@ -192,5 +194,9 @@ export class StationJobsRepo {
 
   firmwareState(stationId: string): StationFirmwareState | undefined {
     return this.firmwareStateStmt.get(stationId) as StationFirmwareState | undefined;
+  }
+
+  firmwareStates(): StationFirmwareState[] {
+    return this.firmwareStatesStmt.all() as StationFirmwareState[];
   }
 }

@@ -309,6 +309,22 @@ const ocppFrame = record('One OCPP frame in or out, as it went over the wire (se
   payload: { type: 'string', description: 'The frame’s text; very long frames are cut' },
 });
 
+const firmwareFile = record('A firmware image in the library, for stations to download', {
+  id: { type: 'integer' },
+  name: text,
+  size: { type: 'integer', minimum: 0 },
+  sha256: text,
+  createdAt: time,
+  downloadPath: { type: 'string', description: 'Where stations download it (a per-job URL is given to each station)' },
+});
+
+const stationFirmwareState = record('A station’s latest firmware status (snake_case of the OCPP status), and the update job it belongs to', {
+  stationId: text,
+  status: text,
+  jobId: nullableInteger,
+  at: time,
+});
+
 const commandOutcome = {
   type: 'object',
   description: 'A station’s answer to a version-neutral command',
@@ -327,7 +343,7 @@ const commandDescription = record('A command one may send, with its parameters',
 });
 
 export const resourceSchemas = {
-  Health: health, About: about, SignedIn: signedIn, SiteSettings: siteSettings, StationEvent: stationEvent, StationWarning: stationWarning, OcppFrame: ocppFrame,
+  Health: health, About: about, SignedIn: signedIn, SiteSettings: siteSettings, StationEvent: stationEvent, StationWarning: stationWarning, OcppFrame: ocppFrame, FirmwareFile: firmwareFile, StationFirmwareState: stationFirmwareState,
   CommandOutcome: commandOutcome, CommandDescription: commandDescription, Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, MeterSample: meterSample, StationMeterSample: stationMeterSample, Webhook: webhook, WebhookDelivery: webhookDelivery, Tariff: tariff, TransactionCost: transactionCost, Reservation: reservation, User: user, ApiToken: apiToken, ...siteResourceSchemas };
 
 export type ResourceName = keyof typeof resourceSchemas;

@@ -10,7 +10,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -261,7 +261,7 @@ describe('the OpenAPI document’s response schemas', () => {
     }
   });
 
-  it('types the answers of commands, each command’s own operation included, and of raw OCPP', async () => {
+  it('types the answers of commands, each command’s own operation included, raw OCPP and the firmware library', async () => {
     station.handle('Reset', async () => ({ status: 'Accepted' }));
     station.handle('GetConfiguration', async () => ({ configurationKey: [{ key: 'HeartbeatInterval', readonly: false, value: '300' }], unknownKey: [] }));
     station.handle('ChangeConfiguration', async () => ({ status: 'Accepted' }));
@@ -277,6 +277,20 @@ describe('the OpenAPI document’s response schemas', () => {
     assert.ok(configuration['result'] !== undefined, 'getConfiguration reports what it read');
     assertMatches('/api/v1/stations/{id}/commands/getConfiguration', 'post', 200, configuration);
     assert.throws(() => assertMatches('/api/v1/stations/{id}/commands/reset', 'post', 200, { status: 'accepted' }), 'the response payload is required');
+
+    // Firmware: the library, an update and the station's status.
+    const uploaded = await server.api('/firmware?name=fw-2.0.bin', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.from('FIRMWARE IMAGE') });
+    const file = (await uploaded.json()) as Record<string, any>;
+    assert.equal(uploaded.status, 201, JSON.stringify(file));
+    assertMatches('/api/v1/firmware', 'post', 201, file);
+    assertMatches('/api/v1/firmware', 'get', 200, await read('/firmware'));
+    assertMatches('/api/v1/firmware/{id}', 'get', 200, await read(`/firmware/${file['id']}`));
+    station.handle('UpdateFirmware', async () => ({}));
+    assert.equal((await send('POST', '/stations/CP-SCHEMA/commands/updateFirmware', { firmwareId: file['id'] }))['status'], 'accepted');
+    await station.call('FirmwareStatusNotification', { status: 'Downloading' });
+    const states = await read('/firmware/states');
+    assert.deepEqual(states['items'].map((x: any) => [x.stationId, x.status]), [['CP-SCHEMA', 'downloading']]);
+    assertMatches('/api/v1/firmware/states', 'get', 200, states);
 
     const raw = await send('POST', '/stations/CP-SCHEMA/ocpp/ChangeConfiguration', { key: 'HeartbeatInterval', value: '120' });
     assert.deepEqual(raw, { response: { status: 'Accepted' } });
