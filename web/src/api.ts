@@ -66,8 +66,8 @@ export function describeError(error: unknown): string {
 
 export interface RequestOptions {
   body?: unknown;
-  /** A body that is not JSON, e.g. a CSV file: sent as it is with its content type. */
-  text?: { body: string; contentType: string };
+  /** A body that is not JSON, e.g. a CSV file or a firmware image: sent as it is with its content type. */
+  text?: { body: string | Blob; contentType: string };
   /** Sign-in and setup answer 401/403 themselves; those must not send the UI back to the sign-in page. */
   ignoreUnauthorized?: boolean;
 }

@@ -1,6 +1,7 @@
 import { AppHeader } from './app-header.tsx';
 import { DashboardPage } from './dashboard-page.tsx';
 import { IdTokensPage } from './id-tokens-page.tsx';
+import { FirmwarePage } from './firmware-page.tsx';
 import { FleetVehiclesPage } from './fleet-vehicles-page.tsx';
 import { LoadManagementPage } from './load-management-page.tsx';
 import { NavBar } from './nav-bar.tsx';
@@ -35,6 +36,8 @@ export function App() {
         <LoadManagementPage />
       ) : section === 'vehicles' ? (
         <FleetVehiclesPage />
+      ) : section === 'firmware' ? (
+        <FirmwarePage />
       ) : section === 'settings' ? (
         <SettingsPage section={id} />
       ) : (

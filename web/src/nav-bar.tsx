@@ -7,6 +7,7 @@ const ITEMS = [
   { key: 'id-tokens', label: 'ID tokens' },
   { key: 'load-management', label: 'Load management' },
   { key: 'vehicles', label: 'Fleet vehicles' },
+  { key: 'firmware', label: 'Firmware' },
   { key: 'settings', label: 'Settings' },
 ] as const;
 

@@ -1,4 +1,5 @@
-// One station: connectors with live status, running sessions with live power, actions, configuration, messages.
+// One station: connectors with live status, running sessions with live power, actions, certificates, firmware,
+// configuration, messages.
 import { ConnectionBadge } from './connection-badge.tsx';
 import { ConnectorChips } from './connector-chips.tsx';
 import { fetchStation, fetchTransactions } from './domain-api.ts';
@@ -8,6 +9,7 @@ import { href } from './router.ts';
 import { SessionsTable } from './sessions-table.tsx';
 import { StationActions } from './station-actions.tsx';
 import { StationConfig } from './station-config.tsx';
+import { StationFirmware } from './station-firmware.tsx';
 import { StationCertificates } from './station-certificates.tsx';
 import { StationMessages, StationWarnings } from './station-messages.tsx';
 import { StationQuirks } from './station-quirks.tsx';
@@ -58,6 +60,7 @@ export function StationDetailPage({ stationId }: { stationId: string }) {
           <StationActions station={s} active={active.data?.items ?? []} />
           <StationWarnings stationId={s.id} />
           <StationCertificates stationId={s.id} />
+          <StationFirmware stationId={s.id} />
           <StationConfig station={s} />
           <StationQuirks station={s} onSaved={station.reload} />
           <StationMessages stationId={s.id} />

@@ -106,6 +106,7 @@ export class Ocpp16TestStation {
       ChangeConfiguration: { status: 'Accepted' },
       ChangeAvailability: { status: 'Accepted' },
       GetConfiguration: { configurationKey: [], unknownKey: [] },
+      UpdateFirmware: {},
     };
     const result = results[action];
     const reply = result

@@ -1,0 +1,57 @@
+// Calls for firmware: the library (upload, list, delete), every station's latest firmware status, a station's
+// update jobs, and the updateFirmware command (shapes as in src/domain/firmware-library.ts and station-job.ts).
+import { request } from './api.ts';
+
+export interface FirmwareFile {
+  id: number;
+  name: string;
+  size: number;
+  sha256: string;
+  createdAt: string;
+}
+
+export interface StationFirmwareState {
+  stationId: string;
+  /** snake_case of the OCPP status, e.g. `downloading`, `installed`, `download_failed`. */
+  status: string;
+  jobId: number | null;
+  at: string;
+}
+
+export interface JobStatusEntry {
+  at: string;
+  status: string;
+  source: 'ampyard' | 'station';
+  detail: string | null;
+}
+
+export interface FirmwareJob {
+  id: number;
+  firmwareId: number | null;
+  status: string;
+  state: 'pending' | 'active' | 'succeeded' | 'failed';
+  createdAt: string;
+  updatedAt: string;
+  history: JobStatusEntry[];
+}
+
+const enc = encodeURIComponent;
+
+export const fetchFirmware = () => request<{ items: FirmwareFile[]; total: number; maxBytes: number }>('GET', '/firmware?sort=-createdAt&limit=200');
+export const uploadFirmware = (file: File) => request<FirmwareFile>('POST', `/firmware?name=${enc(file.name)}`, { text: { body: file, contentType: 'application/octet-stream' } });
+export const deleteFirmware = (id: number) => request<void>('DELETE', `/firmware/${id}`);
+export const fetchFirmwareStates = () => request<{ items: StationFirmwareState[] }>('GET', '/firmware/states');
+export const fetchFirmwareJobs = (stationId: string) =>
+  request<{ firmwareVersion: string | null; current: StationFirmwareState | null; items: FirmwareJob[] }>('GET', `/stations/${enc(stationId)}/firmware-jobs?limit=10`);
+export const startFirmwareUpdate = (stationId: string, firmwareId: number) =>
+  request<{ status: string }>('POST', `/stations/${enc(stationId)}/commands/updateFirmware`, { body: { firmwareId } });
+
+/** `download_failed` → `download failed`. */
+export const firmwareStatusText = (status: string) => status.replace(/_/g, ' ');
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
+  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
+}
