@@ -1,6 +1,7 @@
-// Browser test of firmware: an operator uploads an image to the library, updates a connected 1.6 station with it,
-// and follows the station's status notifications live on the Firmware page and the station's page; a viewer sees
-// the same lists without any control. Needs Debian's chromium at /usr/bin/chromium.
+// Browser test of firmware and logs: an operator uploads an image to the library, updates a connected 1.6 station
+// with it, and follows the station's status notifications live on the Firmware page and the station's page; asks
+// the station for its diagnostics and downloads what it uploaded; a viewer sees the same lists without any
+// control. Needs Debian's chromium at /usr/bin/chromium.
 
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
@@ -37,7 +38,7 @@ describe('firmware in a browser', { skip: existsSync(CHROMIUM_PATH) ? false : `n
     await server?.stop();
   });
 
-  test('an operator uploads an image, updates a station and follows it live; a viewer only looks', async () => {
+  test('an operator uploads an image, updates a station and follows it live, and fetches its diagnostics; a viewer only looks', async () => {
     const operator = await createUserWithToken(server, 'fw-operator', 'operator');
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
@@ -81,6 +82,21 @@ describe('firmware in a browser', { skip: existsSync(CHROMIUM_PATH) ? false : `n
     await panel.getByTestId('firmware-job').waitFor({ timeout: TIMEOUT_MS });
     assert.match(await panel.getByTestId('station-firmware-current').innerText(), /Version 2\.3\.0 · last update status: installed/);
     assert.match(await panel.getByTestId('firmware-job').innerText(), /downloading[\s\S]*installed/);
+
+    // Logs: the operator asks for diagnostics; the station uploads them to Ampyard and they can be downloaded.
+    const logs = page.getByTestId('station-logs');
+    await logs.getByTestId('logs-diagnostics').click();
+    await logs.getByTestId('command-result').filter({ hasText: 'accepted' }).waitFor({ timeout: TIMEOUT_MS });
+    await logs.getByTestId('log-job').waitFor({ timeout: TIMEOUT_MS });
+    const job = ((await (await server.api('/stations/FW-01/diagnostics-jobs')).json()) as { items: { location: string }[] }).items[0]!;
+    const upload = await fetch(`${job.location}/diagnostics.zip`, { method: 'PUT', body: 'DIAGNOSTICS OF FW-01' });
+    assert.equal(upload.status, 200, await upload.text());
+    await station.call('DiagnosticsStatusNotification', { status: 'Uploaded' });
+    await logs.locator('[data-testid="log-job"][data-state="succeeded"]').waitFor({ timeout: TIMEOUT_MS });
+    const link = logs.getByTestId('log-file');
+    assert.equal(await link.innerText(), 'diagnostics.zip');
+    const downloaded = await page.evaluate(async (url) => (await fetch(url!)).text(), await link.getAttribute('href'));
+    assert.equal(downloaded, 'DIAGNOSTICS OF FW-01');
     assert.deepEqual(pageErrors, []);
 
     // A viewer sees the library and the statuses, but no upload, delete or update control.
@@ -91,6 +107,9 @@ describe('firmware in a browser', { skip: existsSync(CHROMIUM_PATH) ? false : `n
     await viewerPage.locator('[data-testid="firmware-row"]', { hasText: 'voltline-2.4.1.bin' }).waitFor({ timeout: TIMEOUT_MS });
     await viewerPage.locator('[data-testid="rollout-station"][data-station-id="FW-01"]').getByTestId('rollout-status').filter({ hasText: 'installed' }).waitFor({ timeout: TIMEOUT_MS });
     for (const id of ['firmware-file', 'firmware-upload', 'firmware-delete', 'rollout-start']) assert.equal(await viewerPage.getByTestId(id).count(), 0, id);
+    await viewerPage.goto(`${server.baseUrl}/#/stations/FW-01`);
+    await viewerPage.getByTestId('log-file').waitFor({ timeout: TIMEOUT_MS });
+    assert.equal(await viewerPage.getByTestId('logs-diagnostics').count(), 0);
     await viewerPage.close();
 
     // Deleting the file (the update is finished, so nothing uses it) empties the library.

@@ -14,7 +14,7 @@ export function FirmwarePage() {
   const library = usePoll(fetchFirmware, [], 0);
   const stations = usePoll(fetchStations, [], 30_000);
   const states = usePoll(fetchFirmwareStates, [], 30_000);
-  useEventRefresh(['station.job.updated'], states.reload);
+  useEventRefresh(['station.job.updated', 'station.firmware.updated'], states.reload);
   useEventRefresh(['station.updated'], stations.reload);
   const error = library.error ?? stations.error ?? states.error;
 

@@ -1,5 +1,5 @@
 // One station: connectors with live status, running sessions with live power, actions, certificates, firmware,
-// configuration, messages.
+// logs, configuration, messages.
 import { ConnectionBadge } from './connection-badge.tsx';
 import { ConnectorChips } from './connector-chips.tsx';
 import { fetchStation, fetchTransactions } from './domain-api.ts';
@@ -10,6 +10,7 @@ import { SessionsTable } from './sessions-table.tsx';
 import { StationActions } from './station-actions.tsx';
 import { StationConfig } from './station-config.tsx';
 import { StationFirmware } from './station-firmware.tsx';
+import { StationLogs } from './station-logs.tsx';
 import { StationCertificates } from './station-certificates.tsx';
 import { StationMessages, StationWarnings } from './station-messages.tsx';
 import { StationQuirks } from './station-quirks.tsx';
@@ -61,6 +62,7 @@ export function StationDetailPage({ stationId }: { stationId: string }) {
           <StationWarnings stationId={s.id} />
           <StationCertificates stationId={s.id} />
           <StationFirmware stationId={s.id} />
+          <StationLogs station={s} />
           <StationConfig station={s} />
           <StationQuirks station={s} onSaved={station.reload} />
           <StationMessages stationId={s.id} />

@@ -8,7 +8,7 @@ import { usePoll } from './use-poll.ts';
 
 export function StationFirmware({ stationId }: { stationId: string }) {
   const jobs = usePoll(() => fetchFirmwareJobs(stationId), [stationId], 30_000);
-  useEventRefresh(['station.job.updated', 'station.updated'], jobs.reload, forStation(stationId));
+  useEventRefresh(['station.job.updated', 'station.firmware.updated', 'station.updated'], jobs.reload, forStation(stationId));
   const data = jobs.data;
   return (
     <section class="panel" data-testid="station-firmware">

@@ -107,6 +107,7 @@ export class Ocpp16TestStation {
       ChangeAvailability: { status: 'Accepted' },
       GetConfiguration: { configurationKey: [], unknownKey: [] },
       UpdateFirmware: {},
+      GetDiagnostics: { fileName: 'diagnostics.zip' },
     };
     const result = results[action];
     const reply = result
