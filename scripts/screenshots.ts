@@ -62,6 +62,7 @@ async function main(): Promise<void> {
     await shoot(page, 'session-detail', `#/sessions/${depot.sessionId}`, 'power-chart');
     await shoot(page, 'id-tokens', '#/id-tokens', 'id-token-row');
     await shoot(page, 'vehicles', '#/vehicles', 'vehicle-row');
+    await shoot(page, 'firmware', '#/firmware', 'rollout-station');
     await shootFrom(page, 'load-management', '#/load-management', 'circuit-load-bars', 'Circuits');
     await shootFrom(page, 'load-management-allocations', '#/load-management', 'allocation-row', 'Allocation per EVSE');
     await shoot(page, 'settings-users', '#/settings/users', 'user-row');

@@ -123,6 +123,7 @@ async function connectStation(server: TestServer, demo: DemoStation): Promise<St
   cp.handle('TriggerMessage', answer({ status: 'Accepted' }));
   cp.handle('ChangeConfiguration', answer({ status: 'Accepted' }));
   cp.handle('GetConfiguration', answer({ configurationKey: [], unknownKey: [] }));
+  cp.handle('UpdateFirmware', answer({}));
   await cp.call('BootNotification', { chargePointVendor: demo.vendor, chargePointModel: demo.model, firmwareVersion: '3.4.1', chargePointSerialNumber: `${demo.id}-SN` });
   return cp;
 }
@@ -237,6 +238,16 @@ export async function seedDepot(server: TestServer): Promise<Depot> {
     sampledValue.push({ value: String(watts), measurand: 'Power.Active.Import', unit: 'W' });
     sampledValue.push({ value: String(Math.round(s.energy + (watts * 4) / 60)), measurand: 'Energy.Active.Import.Register', unit: 'Wh' });
     await s.cp.call('MeterValues', { connectorId: s.connectorId, transactionId: s.transactionId, meterValue: [{ timestamp: new Date().toISOString(), sampledValue }] });
+  }
+
+  // A firmware roll-out under way: the image in the library, one charger installed, one downloading.
+  const image = await server.api('/firmware?name=voltline-3.5.0.bin', { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.alloc(1_840_000, 7) });
+  const firmwareId = ((await image.json()) as { id: number }).id;
+  for (const [index, statuses] of [[0, ['Downloading', 'Downloaded', 'Installing', 'Installed']], [1, ['Downloading']]] as const) {
+    const cp = stations[index];
+    if (!cp) continue;
+    await send(server, 'POST', `/stations/${STATIONS[index]!.id}/commands/updateFirmware`, { firmwareId, rebootAfterInstall: false });
+    for (const status of statuses) await cp.call('FirmwareStatusNotification', { status });
   }
 
   // A day of site power for the dashboard's chart.
