@@ -239,10 +239,28 @@ describe('admin UI pages in a browser', { skip: existsSync(CHROMIUM_PATH) ? fals
     assert.equal(csv.status, 200, csv.text);
     assert.match(csv.type ?? '', /text\/csv/);
     assert.ok(csv.text.includes(STATION) && csv.text.includes('CARD-0042'), csv.text);
+    // The other exports of the same filter: CSV for Excel (byte order mark), JSON, and the meter values.
+    const fetched = (testId: string) =>
+      page.getByTestId(testId).getAttribute('href').then((href) =>
+        page.evaluate(async (url) => {
+          const response = await fetch(url!);
+          return { status: response.status, bytes: [...new Uint8Array(await response.clone().arrayBuffer()).slice(0, 3)], text: await response.text() };
+        }, href),
+      );
+    const excel = await fetched('export-excel');
+    assert.deepEqual([excel.status, excel.bytes], [200, [0xef, 0xbb, 0xbf]]);
+    const json = await fetched('export-json');
+    assert.deepEqual((JSON.parse(json.text) as { idToken: string }[]).map((t) => t.idToken), ['CARD-0042']);
+    const meterValues = await fetched('export-meter-values');
+    assert.equal(meterValues.status, 200, meterValues.text);
+    assert.ok(meterValues.text.split('\n').some((line) => line.includes(STATION) && line.includes('Power.Active.Import')), meterValues.text.slice(0, 500));
 
     await listed.locator('a').first().click();
     await page.getByTestId('session-detail').waitFor({ timeout: TIMEOUT_MS });
     await page.getByTestId('power-chart').waitFor({ timeout: TIMEOUT_MS });
+    const sessionCsv = await fetched('session-meter-values-csv');
+    assert.equal(sessionCsv.status, 200, sessionCsv.text);
+    assert.match(sessionCsv.text, /Power\.Active\.Import/);
 
     // Settings: the site CA that chargers on TLS profiles must trust can be downloaded from the UI.
     await page.getByTestId('nav-settings').click();

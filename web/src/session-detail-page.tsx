@@ -1,4 +1,5 @@
 // One session: its figures and the power/energy curves from its meter values.
+import { API_BASE } from './api.ts';
 import { fetchMeterValues, fetchTransaction, type MeterSample } from './domain-api.ts';
 import { ErrorBanner } from './error-banner.tsx';
 import { formatDateTime } from './format.ts';
@@ -50,6 +51,9 @@ export function SessionDetailPage({ id }: { id: number }) {
             <h2>
               Session #{t.id} {t.status === 'active' && <span class="tag tag--active">active</span>}
             </h2>
+            <a class="button" href={`${API_BASE}/exports/meter-values.csv?transactionId=${t.id}&excel=true`} download data-testid="session-meter-values-csv">
+              Meter values (CSV)
+            </a>
           </header>
           <dl class="facts">
             <div class="facts__item">

@@ -1,4 +1,5 @@
-// Sessions with filters (station, status, date range), pagination and CSV export of the same filter.
+// Sessions with filters (station, status, date range), pagination and exports of the same filter (sessions as CSV,
+// CSV for Excel or JSON; their stations' meter values as CSV).
 import { useState } from 'preact/hooks';
 import { API_BASE } from './api.ts';
 import { fetchTransactions, queryString } from './domain-api.ts';
@@ -41,9 +42,20 @@ export function SessionsPage({ query }: { query: URLSearchParams }) {
       <section class="panel">
         <header class="panel__header">
           <h2>Sessions {total !== undefined && <span class="count">{total}</span>}</h2>
-          <a class="button" href={`${API_BASE}/exports/sessions.csv${queryString({ stationId, status, from: filter.from, to: filter.to })}`} download data-testid="export-csv">
-            Export CSV
-          </a>
+          <div class="actions__group" aria-label="Export what the filter shows">
+            <a class="button" href={`${API_BASE}/exports/sessions.csv${queryString({ stationId, status, from: filter.from, to: filter.to })}`} download data-testid="export-csv">
+              Export CSV
+            </a>
+            <a class="button" href={`${API_BASE}/exports/sessions.csv${queryString({ stationId, status, from: filter.from, to: filter.to, excel: 'true' })}`} download title="CSV that Excel opens as it is" data-testid="export-excel">
+              Excel
+            </a>
+            <a class="button" href={`${API_BASE}/exports/sessions.json${queryString({ stationId, status, from: filter.from, to: filter.to })}`} download data-testid="export-json">
+              JSON
+            </a>
+            <a class="button" href={`${API_BASE}/exports/meter-values.csv${queryString({ stationId, from: filter.from, to: filter.to })}`} download title="The meter values of the stations and days filtered" data-testid="export-meter-values">
+              Meter values
+            </a>
+          </div>
         </header>
         <form
           class="filters"
