@@ -2,7 +2,7 @@
  * npm run bench: Ampyard's built executable and a bare `ws` baseline under the same simulated load,
  * on 127.0.0.1, in one run. See scripts/bench/README.md.
  *
- *   npm run bench [-- --quick] [-- --only ampyard|baseline] [-- --profile] [-- --no-build] [-- --keep-data] [-- --executable FILE]
+ *   npm run bench [-- --quick] [-- --ramp-only | --steady-only] [-- --only ampyard|baseline] [-- --profile] [-- --no-build] [-- --keep-data] [-- --executable FILE]
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -32,6 +32,7 @@ const { values: args } = parseArgs({
   options: {
     quick: { type: 'boolean', default: false },
     'ramp-only': { type: 'boolean', default: false },
+    'steady-only': { type: 'boolean', default: false },
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
@@ -106,6 +107,14 @@ function quickPlan(): Plan {
 function rampOnlyPlan(): Plan {
   const plan = fullPlan();
   plan.steps = plan.steps.filter((s) => s.name === 'heavy' || (s.stations === HEAVY_STATIONS && s.meterIntervalSec <= 2));
+  plan.stormStations = 0;
+  return plan;
+}
+
+/** The steady-state steps alone (1,000 stations, a minute), for the latency target. */
+function steadyOnlyPlan(): Plan {
+  const plan = fullPlan();
+  plan.steps = plan.steps.filter((s) => s.stations === 1000);
   plan.stormStations = 0;
   return plan;
 }
@@ -193,7 +202,7 @@ async function main(): Promise<void> {
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const machine = describeMachine();
-  const plan = args.quick ? quickPlan() : args['ramp-only'] ? rampOnlyPlan() : fullPlan();
+  const plan = args.quick ? quickPlan() : args['ramp-only'] ? rampOnlyPlan() : args['steady-only'] ? steadyOnlyPlan() : fullPlan();
   const only = args.only ?? (args.profile ? 'ampyard' : undefined);
   if (only !== undefined && only !== 'ampyard' && only !== 'baseline') throw new Error('--only takes ampyard or baseline');
   const notes: string[] = [];
@@ -296,7 +305,7 @@ async function main(): Promise<void> {
     }
     results.capacityRatio = capacityRatio(results.runs.ampyard, results.runs.baseline);
     results.targets = judgeTargets(results.runs.ampyard, results.runs.baseline, results.coldStart, {
-      heavy: plan.steps.find((s) => s.name === 'heavy')!.stations,
+      heavy: plan.steps.find((s) => s.name === 'heavy')?.stations ?? HEAVY_STATIONS,
       storm: plan.stormStations,
     });
     const generatorLimited = [...(results.runs.baseline?.steps ?? []), ...(results.runs.ampyard?.steps ?? [])].filter((s) => s.generatorLimited);
@@ -325,7 +334,7 @@ async function main(): Promise<void> {
   const text = formatReport(results);
   const outDir = join(benchDir, 'results');
   mkdirSync(outDir, { recursive: true });
-  const base = args.profile ? 'profile' : args.quick || only || args['ramp-only'] ? 'partial' : 'latest';
+  const base = args.profile ? 'profile' : args.quick || only || args['ramp-only'] || args['steady-only'] ? 'partial' : 'latest';
   writeFileSync(join(outDir, `${base}.json`), JSON.stringify(results, null, 2) + '\n');
   writeFileSync(join(outDir, `${base}.txt`), text + '\n');
   process.stdout.write(`\n${text}\n\nbench: results written to scripts/bench/results/${base}.json and ${base}.txt\n`);
