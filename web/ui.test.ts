@@ -90,8 +90,8 @@ if (!existsSync(CHROMIUM_PATH)) {
       const boot = await first.bootNotification({ vendor: 'Voltline', model: 'VL-22 Duo', firmwareVersion: '3.4.1', serialNumber: 'VL22-0001' });
       assert.equal(boot.status, 'Pending', 'unknown station must be left pending when acceptUnknownStations is false');
       const firstPending = pendingItem(page, first.id);
-      await firstPending.waitFor({ timeout: UI_TIMEOUT_MS });
-      assert.match(await firstPending.innerText(), /Voltline VL-22 Duo/);
+      // The item may show before the boot's vendor and model reach the page: wait for them, not just for it.
+      await firstPending.filter({ hasText: 'Voltline VL-22 Duo' }).waitFor({ timeout: UI_TIMEOUT_MS });
       assert.equal(await stationRow(page, first.id).count(), 0, 'a pending station is not in the stations table');
 
       // Approve: it leaves the pending list and shows up in the table as accepted.
