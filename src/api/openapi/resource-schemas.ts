@@ -9,6 +9,7 @@ import { roles } from '../../auth/roles.ts';
 import { reservationStatuses } from '../../domain/reservation.ts';
 import { deliveryStatuses } from '../../domain/webhook.ts';
 import type { JsonSchema } from './define-route.ts';
+import { accessSchemas } from './access-schemas.ts';
 import { siteResourceSchemas } from './site-resource-schemas.ts';
 
 const text = { type: 'string' };
@@ -344,7 +345,7 @@ const commandDescription = record('A command one may send, with its parameters',
 
 export const resourceSchemas = {
   Health: health, About: about, SignedIn: signedIn, SiteSettings: siteSettings, StationEvent: stationEvent, StationWarning: stationWarning, OcppFrame: ocppFrame, FirmwareFile: firmwareFile, StationFirmwareState: stationFirmwareState,
-  CommandOutcome: commandOutcome, CommandDescription: commandDescription, Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, MeterSample: meterSample, StationMeterSample: stationMeterSample, Webhook: webhook, WebhookDelivery: webhookDelivery, Tariff: tariff, TransactionCost: transactionCost, Reservation: reservation, User: user, ApiToken: apiToken, ...siteResourceSchemas };
+  CommandOutcome: commandOutcome, CommandDescription: commandDescription, Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, MeterSample: meterSample, StationMeterSample: stationMeterSample, Webhook: webhook, WebhookDelivery: webhookDelivery, Tariff: tariff, TransactionCost: transactionCost, Reservation: reservation, User: user, ApiToken: apiToken, ...siteResourceSchemas, ...accessSchemas };
 
 export type ResourceName = keyof typeof resourceSchemas;
 

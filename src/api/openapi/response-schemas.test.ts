@@ -4,13 +4,14 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { eventually, postJson } from '../../testing/raw-client.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
+import { makeStationCsr } from '../../testing/security.ts';
 import { strictStation, type StrictClient } from '../../testing/strict-station.ts';
 
 type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -348,5 +349,47 @@ describe('the OpenAPI document’s response schemas', () => {
     } finally {
       await cs.close({ force: true });
     }
+  });
+
+  it('types station security, issued certificates, the local list and the audit log', async () => {
+    // The station sends a CSR; the site CA signs it and delivers it without operator action.
+    station.handle('CertificateSigned', async () => ({ status: 'Accepted' }));
+    const organization = (await read('/security'))['policy'].organization as string;
+    const { csr } = await makeStationCsr('CP-SCHEMA', organization);
+    assert.equal(((await station.call('SignCertificate', { csr })) as { status: string }).status, 'Accepted');
+    let issued: Record<string, any> = {};
+    await eventually(async () => {
+      issued = await read('/stations/CP-SCHEMA/security/certificates');
+      return issued['items'].length === 1 && issued['items'][0].delivery === 'accepted';
+    }, 10_000, 'the certificate is issued and delivered');
+    assertMatches('/api/v1/stations/{id}/security/certificates', 'get', 200, issued);
+    const security = await read('/stations/CP-SCHEMA/security');
+    assert.equal(security['certificates'].length, 1);
+    assertMatches('/api/v1/stations/{id}/security', 'get', 200, security, false);
+    assertMatches('/api/v1/stations/{id}/security', 'put', 200, await send('PUT', '/stations/CP-SCHEMA/security', { securityProfile: null }), false);
+    assertMatches('/api/v1/security/stations', 'get', 200, await read('/security/stations'));
+    const generated = await send('PUT', '/stations/CP-NEW/security/password', {});
+    assert.equal(typeof generated['password'], 'string');
+    assertMatches('/api/v1/stations/{id}/security/password', 'put', 200, generated);
+    const changed = await send('POST', '/stations/CP-SCHEMA/security/password', {});
+    assert.equal(changed['status'], 'accepted');
+    assertMatches('/api/v1/stations/{id}/security/password', 'post', 200, changed);
+    const revoked = await send('POST', `/stations/CP-SCHEMA/security/certificates/${issued['items'][0].serialNumber}/revoke`, { reason: 'key compromised' });
+    assert.equal(typeof revoked['revokedAt'], 'string');
+    assertMatches('/api/v1/stations/{id}/security/certificates/{serial}/revoke', 'post', 200, revoked);
+
+    // The local list: a token on it, every station's sync state.
+    assertMatches('/api/v1/local-list/tokens/{token}', 'put', 200, await send('PUT', '/local-list/tokens/SCHEMA-1', { included: true }));
+    const overview = await read('/local-list');
+    assert.ok(overview['items'].length > 0 && overview['entries'] >= 1);
+    assertMatches('/api/v1/local-list', 'get', 200, overview);
+    assertMatches('/api/v1/local-list/entries', 'get', 200, await read('/local-list/entries'));
+    assertMatches('/api/v1/local-list/tokens', 'get', 200, await read('/local-list/tokens'));
+    assertMatches('/api/v1/stations/{id}/local-list', 'get', 200, await read('/stations/CP-SCHEMA/local-list'));
+
+    const audit = await read('/audit?limit=20');
+    assert.ok(audit['items'].some((e: any) => e.path === '/api/v1/local-list/tokens/SCHEMA-1'));
+    assertMatches('/api/v1/audit', 'get', 200, audit);
+    assert.throws(() => assertMatches('/api/v1/audit', 'get', 200, { items: [{ ...audit['items'][0], via: 'telepathy' }] }));
   });
 });

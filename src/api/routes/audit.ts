@@ -1,6 +1,7 @@
 import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
 import { defineRoute } from '../openapi/define-route.ts';
+import { itemsOf } from '../openapi/resource-schemas.ts';
 import { beforeIdParam, limitParam, textParam } from '../openapi/query-params.ts';
 
 /** The audit log, newest first; page with `beforeId` (the last id seen). For admins. */
@@ -14,6 +15,7 @@ export function auditRoutes(services: Services): Hono {
       summary: 'The audit log, newest first',
       tags: ['Users and access'],
       query: { username: textParam('Only this user'), action: textParam('Only this action'), beforeId: beforeIdParam, limit: limitParam(100, 1000) },
+      responses: { 200: { description: 'Newest first', schema: itemsOf('AuditEntry') } },
     },
     (c, { query }) => c.json({ items: services.auth.audit.list({ ...query, beforeId: query.beforeId ?? Number.MAX_SAFE_INTEGER }) }),
   );

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
 import { NotFoundError } from '../../domain/errors.ts';
 import { defineList, defineRoute } from '../openapi/define-route.ts';
+import { resourceRef } from '../openapi/resource-schemas.ts';
 
 const tags = ['Local list'];
 
@@ -10,15 +11,20 @@ export function localListRoutes(services: Services): Hono {
   const { localList, stations } = services;
   const app = new Hono();
 
-  defineRoute(app, { method: 'get', path: '/local-list', summary: 'The local list: revision, size and each station’s sync state', tags }, (c) => {
+  const overview = {
+    type: 'object',
+    required: ['revision', 'entries', 'items', 'total'],
+    properties: { revision: { type: 'integer' }, entries: { type: 'integer' }, items: { type: 'array', items: resourceRef('LocalListStatus') }, total: { type: 'integer' } },
+  };
+  defineRoute(app, { method: 'get', path: '/local-list', summary: 'The local list: revision, size and each station’s sync state', tags, responses: { 200: { description: 'The list and every station’s state', schema: overview } } }, (c) => {
     const items = localList.statuses(stations.list().map((s) => s.id));
     return c.json({ revision: localList.revision(), entries: localList.entries().length, items, total: items.length });
   });
 
   const sort = ['token', 'type', 'status', 'expiresAt', 'groupId'];
-  defineList(app, { path: '/local-list/entries', summary: 'The entries of the local list', tags, sort }, () => localList.entries());
+  defineList(app, { path: '/local-list/entries', summary: 'The entries of the local list', tags, sort, item: resourceRef('LocalListEntry') }, () => localList.entries());
 
-  defineList(app, { path: '/local-list/tokens', summary: 'Every operator token, with whether it is on the list', tags, sort: [...sort, 'included'] }, () => localList.tokens());
+  defineList(app, { path: '/local-list/tokens', summary: 'Every operator token, with whether it is on the list', tags, sort: [...sort, 'included'], item: resourceRef('LocalListToken') }, () => localList.tokens());
 
   defineRoute<unknown, { included: boolean }>(
     app,
@@ -28,6 +34,7 @@ export function localListRoutes(services: Services): Hono {
       summary: 'Put a token on the local list, or take it off',
       tags,
       body: { type: 'object', properties: { included: { type: 'boolean' } }, required: ['included'], additionalProperties: false },
+      responses: { 200: { description: 'The token and whether it is on the list now', schema: { type: 'object', required: ['token', 'included'], properties: { token: { type: 'string' }, included: { type: 'boolean' } }, additionalProperties: false } } },
     },
     async (c, { body }) => {
       const token = c.req.param('token')!;
@@ -36,6 +43,6 @@ export function localListRoutes(services: Services): Hono {
     },
   );
 
-  defineRoute(app, { method: 'get', path: '/stations/:id/local-list', summary: 'A station’s local list sync state', tags }, (c) => c.json(localList.status(stations.require(c.req.param('id')!).id)));
+  defineRoute(app, { method: 'get', path: '/stations/:id/local-list', summary: 'A station’s local list sync state', tags, responses: { 200: { description: 'Its state', schema: resourceRef('LocalListStatus') } } }, (c) => c.json(localList.status(stations.require(c.req.param('id')!).id)));
   return app;
 }

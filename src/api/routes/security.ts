@@ -2,6 +2,7 @@ import { Hono, type Context } from 'hono';
 import type { Services } from '../../app/services.ts';
 import { attachment } from '../file-responses.ts';
 import { defineList, defineRoute, type RouteSpec } from '../openapi/define-route.ts';
+import { resourceRef } from '../openapi/resource-schemas.ts';
 
 /** The site CA certificate as PEM or DER (.crt, for chargers that want binary). It is public: chargers and browsers must trust it. */
 function caCertificate(services: Services, format: 'pem' | 'der') {
@@ -48,7 +49,7 @@ export function securityRoutes(services: Services): Hono {
     }),
   );
   defineCaDownloads(app, services, '/ca');
-  defineList(app, { path: '/stations', summary: 'Every station’s security state', tags, sort: ['stationId', 'securityProfile', 'pendingSince'] }, () => security.list());
+  defineList(app, { path: '/stations', summary: 'Every station’s security state', tags, sort: ['stationId', 'securityProfile', 'pendingSince'], item: resourceRef('StationSecurity') }, () => security.list());
   return app;
 }
 

@@ -7,6 +7,7 @@ import { newStationPassword } from '../../domain/station-password.ts';
 import { jsonBody } from '../query.ts';
 import { commandBody } from '../openapi/checked-body.ts';
 import { defineRoute } from '../openapi/define-route.ts';
+import { itemsOf, resourceRef } from '../openapi/resource-schemas.ts';
 import { limitParam } from '../openapi/query-params.ts';
 
 const passwordSchema = { type: 'string', minLength: 16, maxLength: 40 };
@@ -18,7 +19,7 @@ export function stationSecurityRoutes(services: Services): Hono {
   const app = new Hono();
   const origin = (url: string) => new URL(url).origin;
 
-  defineRoute(app, { method: 'get', path: '/:id/security', summary: 'A station’s security state and certificates', tags }, (c) => {
+  defineRoute(app, { method: 'get', path: '/:id/security', summary: 'A station’s security state and certificates', tags, responses: { 200: { description: 'Its state', schema: resourceRef('StationSecurityDetail') } } }, (c) => {
     const id = c.req.param('id')!;
     stations.require(id);
     return c.json({ ...security.state(id), requiredProfile: security.requiredProfile(id), certificates: stationCa.list(id, 10) });
@@ -33,6 +34,7 @@ export function stationSecurityRoutes(services: Services): Hono {
       description: 'E.g. after the charger was reconfigured locally; null: the site policy.',
       tags,
       body: { type: 'object', properties: { securityProfile: { enum: [0, 1, 2, 3, null] } }, required: ['securityProfile'], additionalProperties: false },
+      responses: { 200: { description: 'Its state as changed', schema: { allOf: [resourceRef('StationSecurity'), { type: 'object', required: ['requiredProfile'], properties: { requiredProfile: { enum: [0, 1, 2, 3] } } }] } } },
     },
     async (c, { body }) => {
       const id = c.req.param('id')!;
@@ -51,6 +53,12 @@ export function stationSecurityRoutes(services: Services): Hono {
       description: 'The installer enters it at the station. Generated unless given; shown once.',
       tags,
       body: { type: 'object', properties: { password: passwordSchema }, additionalProperties: false },
+      responses: {
+        200: {
+          description: 'The Basic-auth user name and, when generated, the password (shown only here)',
+          schema: { type: 'object', required: ['username', 'state'], properties: { username: { type: 'string' }, password: { type: 'string' }, state: resourceRef('StationSecurity') }, additionalProperties: false },
+        },
+      },
     },
     async (c, { body }) => {
       const id = c.req.param('id')!;
@@ -64,7 +72,7 @@ export function stationSecurityRoutes(services: Services): Hono {
   );
 
   const runs = (path: string, command: string, summary: string) =>
-    defineRoute(app, { method: 'post', path, summary, tags, rawBody: commandBody(commands, command) }, async (c) =>
+    defineRoute(app, { method: 'post', path, summary, tags, rawBody: commandBody(commands, command), responses: { 200: { description: 'The station’s answer', schema: resourceRef('CommandOutcome') } } }, async (c) =>
       c.json(await commands.run(c.req.param('id')!, command, await jsonBody(c), undefined, origin(c.req.url))),
     );
   runs('/:id/security/password', 'setStationPassword', 'Change the station’s password over OCPP (the new one is shown once)');
@@ -73,7 +81,7 @@ export function stationSecurityRoutes(services: Services): Hono {
 
   defineRoute<{ limit: number }>(
     app,
-    { method: 'get', path: '/:id/security/certificates', summary: 'Certificates the site CA issued to a station', tags, query: { limit: limitParam(100, 1000) } },
+    { method: 'get', path: '/:id/security/certificates', summary: 'Certificates the site CA issued to a station', tags, query: { limit: limitParam(100, 1000) }, responses: { 200: { description: 'Newest first', schema: itemsOf('IssuedCertificate') } } },
     (c, { query }) => {
       const id = c.req.param('id')!;
       stations.require(id);
@@ -89,6 +97,7 @@ export function stationSecurityRoutes(services: Services): Hono {
       summary: 'Revoke a certificate the site CA issued to a station',
       tags,
       body: { type: 'object', properties: { reason: { type: 'string', maxLength: 200 } }, additionalProperties: false },
+      responses: { 200: { description: 'The certificate, revoked', schema: resourceRef('IssuedCertificate') } },
     },
     async (c, { body }) => {
       const id = c.req.param('id')!;

@@ -1,0 +1,110 @@
+/**
+ * Response schemas of station security, the local authorization list and the audit log (src/domain/
+ * station-security-state.ts, local-list.ts, src/storage/audit-repo.ts), as the handlers return them.
+ */
+import { idTokenStatuses } from '../../domain/id-tokens.ts';
+import type { JsonSchema } from './define-route.ts';
+
+const text = { type: 'string' };
+const nullableText = { type: ['string', 'null'] };
+const time = { type: 'string', format: 'date-time' };
+const nullableTime = { type: ['string', 'null'], format: 'date-time' };
+const nullableInteger = { type: ['integer', 'null'] };
+const profile = { enum: [0, 1, 2, 3] };
+const nullableProfile = { enum: [0, 1, 2, 3, null] };
+const tokenStatus = { enum: [...idTokenStatuses] };
+
+const record = (description: string, properties: Record<string, JsonSchema>): JsonSchema => ({ type: 'object', description, required: Object.keys(properties), properties });
+const orNull = (schema: JsonSchema): JsonSchema => ({ oneOf: [{ type: 'null' }, schema] });
+
+const securityFields = {
+  stationId: text,
+  securityProfile: { ...nullableProfile, description: 'The lowest profile the station may connect with; null: the site policy applies' },
+  profileReason: { enum: ['legacy', 'registration', 'first-connection', 'admin', 'upgrade', null] },
+  pendingProfile: { ...nullableProfile, description: 'An upgrade sent; the old profile is accepted until the station connects with this one' },
+  pendingSince: nullableTime,
+  hasPassword: { type: 'boolean' },
+  passwordSetAt: nullableTime,
+  passwordChangePending: { type: 'boolean' },
+  lastProfile: nullableProfile,
+  lastCredential: { enum: ['none', 'password', 'previous-password', 'certificate', null] },
+  lastCertificateSerial: nullableText,
+  lastAddress: nullableText,
+  lastAuthenticatedAt: nullableTime,
+  updatedAt: nullableTime,
+};
+
+const stationSecurity = record('A station’s security settings (never a password or its hash)', securityFields);
+
+const issuedCertificate = record('A certificate the site CA issued to a station', {
+  serialNumber: { type: 'string', description: 'Lower-case hex' },
+  stationId: text,
+  csrId: nullableInteger,
+  certificateType: text,
+  subject: text,
+  notBefore: time,
+  notAfter: time,
+  certificate: { type: 'string', description: 'PEM' },
+  issuedAt: time,
+  delivery: { enum: ['pending', 'accepted', 'rejected', 'failed'] },
+  revokedAt: nullableTime,
+  revocationReason: nullableText,
+  renewalRequestedAt: nullableTime,
+  validity: { enum: ['valid', 'expiring', 'expired', 'revoked', 'not-yet-valid'], description: '`expiring` within the renewal window' },
+});
+
+const stationSecurityDetail = {
+  type: 'object',
+  description: 'A station’s security settings, the profile it must use now, and the newest certificates issued to it',
+  required: [...Object.keys(securityFields), 'requiredProfile', 'certificates'],
+  properties: { ...securityFields, requiredProfile: profile, certificates: { type: 'array', items: { $ref: '#/components/schemas/IssuedCertificate' } } },
+};
+
+const localListStatus = record('Whether a station has Ampyard’s local authorization list', {
+  stationId: text,
+  syncStatus: { enum: ['in_sync', 'out_of_date', 'failed', 'unknown'] },
+  lastSent: orNull(record('The last list sent', {
+    version: { type: 'integer' },
+    updateType: { enum: ['full', 'differential'] },
+    revision: { type: 'integer' },
+    entries: { type: 'integer' },
+    at: time,
+    answer: { enum: ['pending', 'accepted', 'failed', 'notsupported', 'versionmismatch'] },
+    answeredAt: nullableTime,
+  })),
+  accepted: orNull(record('The last list the station accepted', { version: { type: 'integer' }, revision: { type: 'integer' }, at: time })),
+  reported: orNull(record('The version the station last reported', { version: { type: 'integer' }, at: time })),
+  needsFull: { type: 'boolean' },
+  pendingChanges: { type: 'integer', description: 'Tokens changed since the revision the station accepted' },
+  revision: { type: 'integer' },
+  entries: { type: 'integer' },
+});
+
+const listEntryFields = { token: text, type: text, status: tokenStatus, expiresAt: nullableTime, groupId: nullableText };
+const localListEntry = record('A token on the local authorization list', listEntryFields);
+const localListToken = record('An operator token, and whether it is on the local list', { ...listEntryFields, included: { type: 'boolean' } });
+
+const auditEntry = record('One entry of the audit log', {
+  id: { type: 'integer' },
+  at: time,
+  userId: nullableInteger,
+  username: nullableText,
+  role: nullableText,
+  via: { enum: ['session', 'token', 'cli', null] },
+  action: { type: 'string', description: '`request` for an API call; `login`, `login.failed`, `logout`, `setup`, … otherwise' },
+  method: nullableText,
+  path: nullableText,
+  status: nullableInteger,
+  ip: nullableText,
+  detail: nullableText,
+});
+
+export const accessSchemas = {
+  StationSecurity: stationSecurity,
+  StationSecurityDetail: stationSecurityDetail,
+  IssuedCertificate: issuedCertificate,
+  LocalListStatus: localListStatus,
+  LocalListEntry: localListEntry,
+  LocalListToken: localListToken,
+  AuditEntry: auditEntry,
+};
