@@ -11,6 +11,7 @@ import { deliveryStatuses } from '../../domain/webhook.ts';
 import type { JsonSchema } from './define-route.ts';
 import { accessSchemas } from './access-schemas.ts';
 import { siteResourceSchemas } from './site-resource-schemas.ts';
+import { stationRecordSchemas } from './station-record-schemas.ts';
 
 const text = { type: 'string' };
 const nullableText = { type: ['string', 'null'] };
@@ -345,7 +346,7 @@ const commandDescription = record('A command one may send, with its parameters',
 
 export const resourceSchemas = {
   Health: health, About: about, SignedIn: signedIn, SiteSettings: siteSettings, StationEvent: stationEvent, StationWarning: stationWarning, OcppFrame: ocppFrame, FirmwareFile: firmwareFile, StationFirmwareState: stationFirmwareState,
-  CommandOutcome: commandOutcome, CommandDescription: commandDescription, Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, MeterSample: meterSample, StationMeterSample: stationMeterSample, Webhook: webhook, WebhookDelivery: webhookDelivery, Tariff: tariff, TransactionCost: transactionCost, Reservation: reservation, User: user, ApiToken: apiToken, ...siteResourceSchemas, ...accessSchemas };
+  CommandOutcome: commandOutcome, CommandDescription: commandDescription, Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, MeterSample: meterSample, StationMeterSample: stationMeterSample, Webhook: webhook, WebhookDelivery: webhookDelivery, Tariff: tariff, TransactionCost: transactionCost, Reservation: reservation, User: user, ApiToken: apiToken, ...siteResourceSchemas, ...accessSchemas, ...stationRecordSchemas };
 
 export type ResourceName = keyof typeof resourceSchemas;
 

@@ -11,7 +11,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry', 'StationJob', 'StationFile', 'ConfigurationEntry', 'PendingRemoteStart'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -292,6 +292,30 @@ describe('the OpenAPI document’s response schemas', () => {
     const states = await read('/firmware/states');
     assert.deepEqual(states['items'].map((x: any) => [x.stationId, x.status]), [['CP-SCHEMA', 'downloading']]);
     assertMatches('/api/v1/firmware/states', 'get', 200, states);
+    const firmwareJobs = await read('/stations/CP-SCHEMA/firmware-jobs');
+    assert.equal(firmwareJobs['items'][0].status, 'downloading');
+    assertMatches('/api/v1/stations/{id}/firmware-jobs', 'get', 200, firmwareJobs);
+    assertMatches('/api/v1/stations/{id}/jobs/{jobId}', 'get', 200, await read(`/stations/CP-SCHEMA/jobs/${firmwareJobs['items'][0].id}`));
+
+    // Diagnostics: the station uploads a file for the job.
+    station.handle('GetDiagnostics', async () => ({ fileName: 'diagnostics.zip' }));
+    await send('POST', '/stations/CP-SCHEMA/commands/getDiagnostics', {});
+    const logJobs = await read('/stations/CP-SCHEMA/diagnostics-jobs');
+    const sent = await fetch(`${logJobs['items'][0].location}/diagnostics.zip`, { method: 'PUT', body: 'DIAGNOSTICS' });
+    assert.equal(sent.status, 200);
+    await station.call('DiagnosticsStatusNotification', { status: 'Uploaded' });
+    const diagnostics = await read('/stations/CP-SCHEMA/diagnostics-jobs');
+    assert.deepEqual([diagnostics['items'][0].state, diagnostics['items'][0].files.length], ['succeeded', 1]);
+    assertMatches('/api/v1/stations/{id}/diagnostics-jobs', 'get', 200, diagnostics);
+    assertMatches('/api/v1/stations/{id}/files', 'get', 200, await read('/stations/CP-SCHEMA/files'));
+    const configurationKeys = await read('/stations/CP-SCHEMA/configuration');
+    assert.deepEqual(configurationKeys['items'].map((k: any) => k.key), ['HeartbeatInterval']);
+    assertMatches('/api/v1/stations/{id}/configuration', 'get', 200, configurationKeys);
+    station.handle('RemoteStartTransaction', async () => ({ status: 'Accepted' }));
+    await send('POST', '/stations/CP-SCHEMA/commands/startCharging', { idToken: 'SCHEMA-1', evseId: 1 });
+    const pending = await read('/stations/CP-SCHEMA/pending-starts');
+    assert.deepEqual(pending['items'].map((p: any) => p.idToken), ['SCHEMA-1']);
+    assertMatches('/api/v1/stations/{id}/pending-starts', 'get', 200, pending);
 
     const raw = await send('POST', '/stations/CP-SCHEMA/ocpp/ChangeConfiguration', { key: 'HeartbeatInterval', value: '120' });
     assert.deepEqual(raw, { response: { status: 'Accepted' } });

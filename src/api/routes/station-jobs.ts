@@ -4,6 +4,7 @@ import { ApiError } from '../errors.ts';
 import { attachment, idParam } from '../file-responses.ts';
 import { defineRoute } from '../openapi/define-route.ts';
 import { limitParam } from '../openapi/query-params.ts';
+import { itemsOf, resourceRef } from '../openapi/resource-schemas.ts';
 
 const tags = ['Firmware'];
 
@@ -13,13 +14,29 @@ export function stationJobRoutes(services: Services): Hono {
   const app = new Hono();
   const station = (id: string | undefined) => stations.require(id ?? '').id;
   const jobs = (path: string, kind: 'publish' | 'log', summary: string) =>
-    defineRoute<{ limit: number }>(app, { method: 'get', path, summary, tags, query: { limit: limitParam(50, 500) } }, (c, { query }) =>
+    defineRoute<{ limit: number }>(app, { method: 'get', path, summary, tags, query: { limit: limitParam(50, 500) }, responses: { 200: { description: 'Newest first', schema: itemsOf('StationJob') } } }, (c, { query }) =>
       c.json({ items: stationJobs.list(station(c.req.param('id')), kind, query.limit) }),
     );
 
   defineRoute<{ limit: number }>(
     app,
-    { method: 'get', path: '/:id/firmware-jobs', summary: 'A station’s firmware version and update jobs', tags, query: { limit: limitParam(50, 500) } },
+    {
+      method: 'get',
+      path: '/:id/firmware-jobs',
+      summary: 'A station’s firmware version and update jobs',
+      tags,
+      query: { limit: limitParam(50, 500) },
+      responses: {
+        200: {
+          description: 'The version it reports, its latest firmware status and its update jobs, newest first',
+          schema: {
+            type: 'object',
+            required: ['firmwareVersion', 'current', 'items'],
+            properties: { firmwareVersion: { type: ['string', 'null'] }, current: { oneOf: [{ type: 'null' }, resourceRef('StationFirmwareState')] }, items: { type: 'array', items: resourceRef('StationJob') } },
+          },
+        },
+      },
+    },
     (c, { query }) => {
       const found = stations.require(c.req.param('id')!);
       return c.json({ firmwareVersion: found.firmwareVersion, current: stationJobs.firmwareState(found.id), items: stationJobs.list(found.id, 'firmware', query.limit) });
@@ -30,14 +47,14 @@ export function stationJobRoutes(services: Services): Hono {
   jobs('/:id/firmware-publications', 'publish', 'PublishFirmware jobs of a local controller');
   jobs('/:id/diagnostics-jobs', 'log', 'A station’s diagnostics and log upload jobs');
 
-  defineRoute(app, { method: 'get', path: '/:id/jobs/:jobId', summary: 'One job, with its status history', tags, params: { jobId: { type: 'integer' } } }, (c) => {
+  defineRoute(app, { method: 'get', path: '/:id/jobs/:jobId', summary: 'One job, with its status history', tags, params: { jobId: { type: 'integer' } }, responses: { 200: { description: 'The job', schema: resourceRef('StationJob') } } }, (c) => {
     const id = station(c.req.param('id'));
     const job = stationJobs.get(idParam(c, 'jobId', 'job'));
     if (!job || job.stationId !== id) throw new ApiError(404, 'not_found', `no job ${c.req.param('jobId')} on station ${id}`);
     return c.json(job);
   });
 
-  defineRoute<{ limit: number }>(app, { method: 'get', path: '/:id/files', summary: 'Files a station uploaded', tags, query: { limit: limitParam(100, 1000) } }, (c, { query }) =>
+  defineRoute<{ limit: number }>(app, { method: 'get', path: '/:id/files', summary: 'Files a station uploaded', tags, query: { limit: limitParam(100, 1000) }, responses: { 200: { description: 'Newest first', schema: itemsOf('StationFile') } } }, (c, { query }) =>
     c.json({ items: stationJobs.files(station(c.req.param('id')), query.limit) }),
   );
 

@@ -147,7 +147,7 @@ export function stationRoutes(services: Services): Hono {
   );
 
   const configurationNote = '1.6 keys as read; for 2.x stations the device model’s Actual values, keyed Component/Variable.';
-  defineRoute(app, { method: 'get', path: '/:id/configuration', summary: 'A station’s configuration', description: configurationNote, tags }, (c) => {
+  defineRoute(app, { method: 'get', path: '/:id/configuration', summary: 'A station’s configuration', description: configurationNote, tags, responses: { 200: { description: 'The keys', schema: itemsOf('ConfigurationEntry') } } }, (c) => {
     const id = c.req.param('id')!;
     const station = stations.require(id);
     if (station.ocppVersion === null || station.ocppVersion === '1.6') return c.json({ items: configuration.list(id) });
@@ -171,7 +171,7 @@ export function stationRoutes(services: Services): Hono {
     c.json({ items: dataTransfers.forStation(station(c.req.param('id')), query.limit) }),
   );
 
-  defineRoute(app, { method: 'get', path: '/:id/pending-starts', summary: 'Remote starts waiting for the driver', tags }, (c) => c.json({ items: remoteStarts.list(station(c.req.param('id'))) }));
+  defineRoute(app, { method: 'get', path: '/:id/pending-starts', summary: 'Remote starts waiting for the driver', tags, responses: { 200: { description: 'The starts', schema: itemsOf('PendingRemoteStart') } } }, (c) => c.json({ items: remoteStarts.list(station(c.req.param('id'))) }));
 
   defineRoute(app, { method: 'get', path: '/:id/commands', summary: 'The commands one may send, with their parameters', tags: ['Commands'], responses: { 200: { description: 'The commands', schema: itemsOf('CommandDescription') } } }, (c) => {
     stations.require(c.req.param('id')!);
