@@ -99,7 +99,33 @@ const auditEntry = record('One entry of the audit log', {
   detail: nullableText,
 });
 
+const securityOverview = record('The site CA, the TLS listener and the security policy', {
+  ca: record('The site CA stations trust for Ampyard’s TLS certificate and that signs their client certificates', {
+    subject: text,
+    fingerprintSha256: text,
+    notBefore: time,
+    notAfter: time,
+    imported: { type: 'boolean', description: 'Brought by the operator rather than made by Ampyard' },
+    organization: text,
+    keyType: text,
+  }),
+  tls: record('The TLS listener (security profiles 2 and 3)', { port: nullableInteger, enabled: { type: 'boolean' } }),
+  policy: record('What a station needs to connect', { allowProfile0: { type: 'boolean' }, unconfiguredStationsNeed: text, organization: text }),
+});
+
+const securityEvent = record('A security event: reported by a station (SecurityEventNotification) or noted by Ampyard', {
+  id: { type: 'integer' },
+  stationId: { ...nullableText, description: 'Null for Ampyard’s own events that concern no station' },
+  source: { enum: ['station', 'csms'] },
+  type: { type: 'string', description: 'The OCPP security event type, or Ampyard’s own' },
+  timestamp: time,
+  techInfo: nullableText,
+  receivedAt: time,
+});
+
 export const accessSchemas = {
+  SecurityOverview: securityOverview,
+  SecurityEvent: securityEvent,
   StationSecurity: stationSecurity,
   StationSecurityDetail: stationSecurityDetail,
   IssuedCertificate: issuedCertificate,

@@ -11,7 +11,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry', 'StationJob', 'StationFile', 'ConfigurationEntry', 'PendingRemoteStart'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry', 'StationJob', 'StationFile', 'ConfigurationEntry', 'PendingRemoteStart', 'SecurityOverview', 'SecurityEvent', 'MeterReading'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -226,7 +226,7 @@ describe('the OpenAPI document’s response schemas', () => {
     assert.throws(() => assertMatches('/api/v1/stations/{id}/electrical', 'get', 200, { ...placed, quirks: { ...placed['quirks'], stepA: undefined } }));
 
     await send('POST', '/site/circuits', { id: 'feeder', name: 'Feeder', parentId: 'grid', limitA: 32, meter: { kind: 'push' } }, 201);
-    await send('POST', '/site/meter-readings', { circuitId: 'feeder', currentA: [1, 2, 3], powerW: [230, 460, 690] }, 202);
+    assertMatches('/api/v1/site/meter-readings', 'post', 202, await send('POST', '/site/meter-readings', { circuitId: 'feeder', currentA: [1, 2, 3], powerW: [230, 460, 690] }, 202));
     const meters = await read('/site/meters');
     assert.deepEqual(meters['items'].find((m: any) => m.circuitId === 'feeder').lastReading.currentA, [1, 2, 3]);
     assertMatches('/api/v1/site/meters', 'get', 200, meters);
@@ -378,7 +378,9 @@ describe('the OpenAPI document’s response schemas', () => {
   it('types station security, issued certificates, the local list and the audit log', async () => {
     // The station sends a CSR; the site CA signs it and delivers it without operator action.
     station.handle('CertificateSigned', async () => ({ status: 'Accepted' }));
-    const organization = (await read('/security'))['policy'].organization as string;
+    const securityOverview = await read('/security');
+    assertMatches('/api/v1/security', 'get', 200, securityOverview);
+    const organization = securityOverview['policy'].organization as string;
     const { csr } = await makeStationCsr('CP-SCHEMA', organization);
     assert.equal(((await station.call('SignCertificate', { csr })) as { status: string }).status, 'Accepted');
     let issued: Record<string, any> = {};
@@ -401,6 +403,9 @@ describe('the OpenAPI document’s response schemas', () => {
     const revoked = await send('POST', `/stations/CP-SCHEMA/security/certificates/${issued['items'][0].serialNumber}/revoke`, { reason: 'key compromised' });
     assert.equal(typeof revoked['revokedAt'], 'string');
     assertMatches('/api/v1/stations/{id}/security/certificates/{serial}/revoke', 'post', 200, revoked);
+    const events = await read('/security-events?limit=50');
+    assert.ok(events['total'] > 0, 'issuing and revoking are security events');
+    assertMatches('/api/v1/security-events', 'get', 200, events);
 
     // The local list: a token on it, every station's sync state.
     assertMatches('/api/v1/local-list/tokens/{token}', 'put', 200, await send('PUT', '/local-list/tokens/SCHEMA-1', { included: true }));

@@ -92,6 +92,20 @@ const sitePowerHistory = complete(
   'Site power over time as columns of equal length (buckets without samples are left out), and the newest sample',
 );
 
+const meterReading = complete(
+  {
+    type: 'object',
+    properties: {
+      circuitId: { type: 'string' },
+      currentA: { ...threeNumbers, description: 'Per grid phase L1, L2, L3' },
+      powerW: { oneOf: [{ type: 'null' }, { type: 'number' }, threeNumbers] },
+      measuredAt: time,
+      source: { enum: ['push', 'modbus'] },
+    },
+  },
+  'A site meter reading',
+);
+
 const meterStatus = complete(
   {
     type: 'object',
@@ -101,21 +115,7 @@ const meterStatus = complete(
       measures: { enum: ['non-charger', 'total'] },
       staleAfterSeconds: { type: 'number' },
       stale: { type: 'boolean', description: 'No reading within staleAfterSeconds: the circuit’s worst-case load counts' },
-      lastReading: {
-        oneOf: [
-          { type: 'null' },
-          complete({
-            type: 'object',
-            properties: {
-              circuitId: { type: 'string' },
-              currentA: threeNumbers,
-              powerW: { oneOf: [{ type: 'null' }, { type: 'number' }, threeNumbers] },
-              measuredAt: time,
-              source: { enum: ['push', 'modbus'] },
-            },
-          }),
-        ],
-      },
+      lastReading: { oneOf: [{ type: 'null' }, { $ref: '#/components/schemas/MeterReading' }] },
       lastError: { type: ['string', 'null'] },
       lastErrorAt: { type: ['string', 'null'], format: 'date-time' },
     },
@@ -254,4 +254,4 @@ const siteAllocations = {
   },
 };
 
-export const siteResourceSchemas = { Circuit: circuit, StationElectrical: stationElectrical, Vehicle: vehicle, SiteConfig: siteConfig, SiteConfigDefaults: siteConfigDefaults, SitePower: sitePower, SitePowerHistory: sitePowerHistory, MeterStatus: meterStatus, SiteMeters: siteMeters, SiteAllocations: siteAllocations };
+export const siteResourceSchemas = { Circuit: circuit, StationElectrical: stationElectrical, Vehicle: vehicle, SiteConfig: siteConfig, SiteConfigDefaults: siteConfigDefaults, SitePower: sitePower, SitePowerHistory: sitePowerHistory, MeterReading: meterReading, MeterStatus: meterStatus, SiteMeters: siteMeters, SiteAllocations: siteAllocations };

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
 import { defineRoute } from '../openapi/define-route.ts';
 import { pagingQuery } from '../openapi/list-query.ts';
+import { pageOf } from '../openapi/resource-schemas.ts';
 import { enumParam, textParam, timeParam } from '../openapi/query-params.ts';
 
 /** The security event log, newest first; `from`/`to` bound the event time (`to` exclusive). */
@@ -24,6 +25,7 @@ export function securityEventRoutes(services: Services): Hono {
         to: timeParam('Events before this time'),
         ...pagingQuery(),
       },
+      responses: { 200: { description: 'A page of events, newest first', schema: pageOf('SecurityEvent') } },
     },
     (c, { query }) => c.json(securityEvents.list(query)),
   );

@@ -37,7 +37,7 @@ export function securityRoutes(services: Services): Hono {
   const { pki, security, stationCa } = services;
   const app = new Hono();
 
-  defineRoute(app, { method: 'get', path: '/', summary: 'The site CA, the TLS listener and the security policy', tags }, (c) =>
+  defineRoute(app, { method: 'get', path: '/', summary: 'The site CA, the TLS listener and the security policy', tags, responses: { 200: { description: 'The overview', schema: resourceRef('SecurityOverview') } } }, (c) =>
     c.json({
       ca: pki.caSummary(),
       tls: { port: security.endpoints.tlsPort, enabled: security.endpoints.tlsPort !== null },

@@ -74,7 +74,7 @@ export function siteRoutes(services: Services): Hono {
   defineRoute(app, { method: 'get', path: '/meters', summary: 'Site meters and their state, and the meter presets', tags, responses: one('SiteMeters', 'The meters and the known models') }, (c) => c.json({ items: balancer.meterStatus(), presets: METER_PRESETS }));
   defineRoute(
     app,
-    { method: 'post', path: '/meter-readings', summary: 'Push a meter reading', tags, rawBody: bodyCheckedBy(meterReadingSchema, 'the balancer'), responses: { 202: { description: 'Taken' } } },
+    { method: 'post', path: '/meter-readings', summary: 'Push a meter reading', tags, rawBody: bodyCheckedBy(meterReadingSchema, 'the balancer'), responses: { 202: { description: 'Taken: the reading as the balancer uses it', schema: resourceRef('MeterReading') } } },
     async (c) => {
       const reading = balancer.pushReading(await jsonBody(c));
       return c.json({ ...reading, measuredAt: new Date(reading.measuredAt).toISOString() }, 202);
