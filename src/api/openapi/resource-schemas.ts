@@ -255,6 +255,18 @@ const signedIn = {
   properties: { user: { $ref: '#/components/schemas/User' }, via: { enum: ['session', 'token'] }, csrfToken: text },
 };
 
+const browserSession = {
+  description: 'A browser session just opened: the user, its CSRF token (send it as x-csrf-token on changes) and when it ends at the latest',
+  allOf: [{ $ref: '#/components/schemas/SignedIn' }, { type: 'object', required: ['csrfToken', 'expiresAt'], properties: { via: { const: 'session' }, expiresAt: time } }],
+};
+
+const importCounts = record('What an ID-token import did (or, as a dry run, would do)', {
+  dryRun: { type: 'boolean' },
+  total: { type: 'integer', description: 'Lines read' },
+  created: { type: 'integer' },
+  updated: { type: 'integer' },
+});
+
 const siteSettings = record('Site-wide settings', {
   freeVend: { type: 'boolean', description: 'Any ID token may charge; unknown ones are recorded' },
   remoteStartTimeoutSeconds: { type: 'integer', description: 'How long a remote start waits for the station to start' },
@@ -345,7 +357,7 @@ const commandDescription = record('A command one may send, with its parameters',
 });
 
 export const resourceSchemas = {
-  Health: health, About: about, SignedIn: signedIn, SiteSettings: siteSettings, StationEvent: stationEvent, StationWarning: stationWarning, OcppFrame: ocppFrame, FirmwareFile: firmwareFile, StationFirmwareState: stationFirmwareState,
+  Health: health, About: about, SignedIn: signedIn, BrowserSession: browserSession, ImportCounts: importCounts, SiteSettings: siteSettings, StationEvent: stationEvent, StationWarning: stationWarning, OcppFrame: ocppFrame, FirmwareFile: firmwareFile, StationFirmwareState: stationFirmwareState,
   CommandOutcome: commandOutcome, CommandDescription: commandDescription, Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, MeterSample: meterSample, StationMeterSample: stationMeterSample, Webhook: webhook, WebhookDelivery: webhookDelivery, Tariff: tariff, TransactionCost: transactionCost, Reservation: reservation, User: user, ApiToken: apiToken, ...siteResourceSchemas, ...accessSchemas, ...stationRecordSchemas };
 
 export type ResourceName = keyof typeof resourceSchemas;

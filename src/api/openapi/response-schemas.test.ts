@@ -11,7 +11,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry', 'StationJob', 'StationFile', 'ConfigurationEntry', 'PendingRemoteStart', 'SecurityOverview', 'SecurityEvent', 'MeterReading'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry', 'StationJob', 'StationFile', 'ConfigurationEntry', 'PendingRemoteStart', 'SecurityOverview', 'SecurityEvent', 'MeterReading', 'ImportCounts'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -330,6 +330,16 @@ describe('the OpenAPI document’s response schemas', () => {
     const me = await read('/auth/me');
     assert.equal(me['via'], 'token');
     assertMatches('/api/v1/auth/me', 'get', 200, me);
+    const login = await fetch(`${server.baseUrl}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(server.admin) });
+    const session = (await login.json()) as Record<string, unknown>;
+    assert.equal(login.status, 200);
+    assertMatches('/api/v1/auth/login', 'post', 200, session, false);
+    assert.throws(() => assertMatches('/api/v1/auth/login', 'post', 200, { ...session, csrfToken: undefined }, false));
+    assertMatches('/api/v1/setup', 'get', 200, await read('/setup'));
+    const imported = await server.api('/id-tokens/import?dryRun=true', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'token,label\nCSV-1,Card\nSCHEMA-1,Renamed\n' });
+    const counts = (await imported.json()) as Record<string, unknown>;
+    assert.deepEqual([imported.status, counts['created'], counts['updated']], [200, 1, 1]);
+    assertMatches('/api/v1/id-tokens/import', 'post', 200, counts);
     assertMatches('/api/v1/settings', 'get', 200, await read('/settings'));
     assertMatches('/api/v1/settings', 'patch', 200, await send('PATCH', '/settings', { remoteStartTimeoutSeconds: 90 }));
     assert.throws(() => assertMatches('/api/v1/settings', 'get', 200, { freeVend: false }));

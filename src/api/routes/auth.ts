@@ -73,7 +73,7 @@ export function authRoutes(services: Services): Hono {
       summary: 'Sign in: opens a session (cookie) and returns its CSRF token',
       tags,
       rawBody: { contentType: 'application/json', description: 'JSON only (415 otherwise)', schema: loginBody },
-      responses: { 200: { description: 'Signed in; the `ampyard_session` cookie is set' } },
+      responses: { 200: { description: 'Signed in; the `ampyard_session` cookie is set', schema: resourceRef('BrowserSession') } },
     },
     async (c) => {
       const body = checkParams<{ username: string; password: string }>(loginBody, await jsonOnlyBody(c));

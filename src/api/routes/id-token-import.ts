@@ -4,6 +4,7 @@ import { noteAudit } from '../access.ts';
 import { ApiError } from '../errors.ts';
 import { readIdTokenCsv, unknownGroupMessage } from '../id-token-csv.ts';
 import { defineRoute } from '../openapi/define-route.ts';
+import { resourceRef } from '../openapi/resource-schemas.ts';
 import { cappedText } from '../query.ts';
 
 const MAX_CSV_BYTES = 4 * 1024 * 1024;
@@ -23,7 +24,7 @@ export function defineIdTokenImport(app: Hono, services: Services): void {
     tags: ['ID tokens'],
     query: { dryRun: { type: 'boolean', description: 'check and count without storing' } },
     rawBody: { contentType: 'text/csv', description: 'The CSV file (UTF-8, comma-separated, RFC 4180 quoting)' },
-    responses: { 200: { description: 'How many tokens were (or would be) created and updated' } },
+    responses: { 200: { description: 'How many tokens were (or would be) created and updated', schema: resourceRef('ImportCounts') } },
   }, async (c, { query }) => {
     const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'text/csv' && type !== 'text/plain') throw new ApiError(415, 'unsupported_media_type', 'send the file as text/csv');

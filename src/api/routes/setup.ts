@@ -27,7 +27,7 @@ export function setupRoutes(services: Services): Hono {
   const { setup, limiter } = services.auth;
   const app = new Hono();
 
-  defineRoute(app, { method: 'get', path: '/', summary: 'Whether first-run setup is needed', tags }, (c) => c.json({ needed: setup.needed() }));
+  defineRoute(app, { method: 'get', path: '/', summary: 'Whether first-run setup is needed', tags, responses: { 200: { description: 'Whether it is', schema: { type: 'object', required: ['needed'], properties: { needed: { type: 'boolean' } }, additionalProperties: false } } } }, (c) => c.json({ needed: setup.needed() }));
 
   defineRoute(
     app,
