@@ -11,7 +11,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry', 'StationJob', 'StationFile', 'ConfigurationEntry', 'PendingRemoteStart', 'SecurityOverview', 'SecurityEvent', 'MeterReading', 'ImportCounts'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry', 'StationJob', 'StationFile', 'ConfigurationEntry', 'PendingRemoteStart', 'SecurityOverview', 'SecurityEvent', 'MeterReading', 'ImportCounts', 'SiteModel'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -227,6 +227,9 @@ describe('the OpenAPI document’s response schemas', () => {
 
     await send('POST', '/site/circuits', { id: 'feeder', name: 'Feeder', parentId: 'grid', limitA: 32, meter: { kind: 'push' } }, 201);
     assertMatches('/api/v1/site/meter-readings', 'post', 202, await send('POST', '/site/meter-readings', { circuitId: 'feeder', currentA: [1, 2, 3], powerW: [230, 460, 690] }, 202));
+    const whole = await read('/site');
+    assert.deepEqual(whole['circuits'].map((c: any) => c.id).sort(), ['feeder', 'grid']);
+    assertMatches('/api/v1/site', 'get', 200, whole);
     const meters = await read('/site/meters');
     assert.deepEqual(meters['items'].find((m: any) => m.circuitId === 'feeder').lastReading.currentA, [1, 2, 3]);
     assertMatches('/api/v1/site/meters', 'get', 200, meters);

@@ -254,4 +254,19 @@ const siteAllocations = {
   },
 };
 
-export const siteResourceSchemas = { Circuit: circuit, StationElectrical: stationElectrical, Vehicle: vehicle, SiteConfig: siteConfig, SiteConfigDefaults: siteConfigDefaults, SitePower: sitePower, SitePowerHistory: sitePowerHistory, MeterReading: meterReading, MeterStatus: meterStatus, SiteMeters: siteMeters, SiteAllocations: siteAllocations };
+const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
+const siteModel = complete(
+  {
+    type: 'object',
+    properties: {
+      circuits: { type: 'array', items: ref('Circuit') },
+      stations: { type: 'array', items: ref('StationElectrical') },
+      vehicles: { type: 'array', items: ref('Vehicle') },
+      config: ref('SiteConfig'),
+      problems: { type: 'array', items: { type: 'string' }, description: 'What keeps load management from working as set up, in words' },
+    },
+  },
+  'The whole site model',
+);
+
+export const siteResourceSchemas = { Circuit: circuit, StationElectrical: stationElectrical, Vehicle: vehicle, SiteConfig: siteConfig, SiteConfigDefaults: siteConfigDefaults, SitePower: sitePower, SitePowerHistory: sitePowerHistory, MeterReading: meterReading, MeterStatus: meterStatus, SiteMeters: siteMeters, SiteAllocations: siteAllocations, SiteModel: siteModel };

@@ -22,7 +22,7 @@ export function siteRoutes(services: Services): Hono {
   const { site } = balancer;
   const app = new Hono();
 
-  defineRoute(app, { method: 'get', path: '/', summary: 'The whole site model, with its problems', tags }, (c) => {
+  defineRoute(app, { method: 'get', path: '/', summary: 'The whole site model, with its problems', tags, responses: one('SiteModel', 'The site model') }, (c) => {
     const { circuits, stations, vehicles, config } = site.snapshot();
     return c.json({ circuits, stations, vehicles, config, problems: siteProblemsOf(services) });
   });
