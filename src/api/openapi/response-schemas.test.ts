@@ -11,7 +11,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry', 'StationJob', 'StationFile', 'ConfigurationEntry', 'PendingRemoteStart', 'SecurityOverview', 'SecurityEvent', 'MeterReading', 'ImportCounts', 'SiteModel'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry', 'StationJob', 'StationFile', 'ConfigurationEntry', 'PendingRemoteStart', 'SecurityOverview', 'SecurityEvent', 'MeterReading', 'ImportCounts', 'SiteModel', 'StoredChargingProfile', 'DataTransfer', 'CertificateSigningRequest'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -320,6 +320,25 @@ describe('the OpenAPI document’s response schemas', () => {
     assert.deepEqual(pending['items'].map((p: any) => p.idToken), ['SCHEMA-1']);
     assertMatches('/api/v1/stations/{id}/pending-starts', 'get', 200, pending);
 
+    // A station-wide limit profile, as the API keeps it with the station's answer.
+    station.handle('SetChargingProfile', async () => ({ status: 'Accepted' }));
+    const limited = await send('POST', '/stations/CP-SCHEMA/commands/setChargingProfile', {
+      evseId: 0,
+      profile: { stackLevel: 1, purpose: 'stationMax', kind: 'absolute', schedule: { unit: 'A', startSchedule: new Date().toISOString(), periods: [{ startSeconds: 0, limit: 24 }] } },
+    });
+    assert.equal(limited['status'], 'accepted');
+    const profiles = await read('/stations/CP-SCHEMA/charging-profiles');
+    assert.deepEqual(profiles['items'].map((p: any) => [p.evseId, p.status, p.valid, p.profile.schedule.periods[0].limit]), [[0, 'accepted', true, 24]]);
+    assertMatches('/api/v1/stations/{id}/charging-profiles', 'get', 200, profiles);
+
+    // DataTransfer both ways is recorded.
+    await station.call('DataTransfer', { vendorId: 'com.voltline', messageId: 'Diag', data: '{"temp":41}' });
+    station.handle('DataTransfer', async () => ({ status: 'Accepted' }));
+    await send('POST', '/stations/CP-SCHEMA/commands/dataTransfer', { vendorId: 'com.voltline', messageId: 'Ping' });
+    const transfers = await read('/stations/CP-SCHEMA/data-transfers');
+    assert.deepEqual(transfers['items'].map((t: any) => t.direction).sort(), ['in', 'out']);
+    assertMatches('/api/v1/stations/{id}/data-transfers', 'get', 200, transfers);
+
     const raw = await send('POST', '/stations/CP-SCHEMA/ocpp/ChangeConfiguration', { key: 'HeartbeatInterval', value: '120' });
     assert.deepEqual(raw, { response: { status: 'Accepted' } });
     assertMatches('/api/v1/stations/{id}/ocpp/{action}', 'post', 200, raw);
@@ -402,6 +421,9 @@ describe('the OpenAPI document’s response schemas', () => {
       return issued['items'].length === 1 && issued['items'][0].delivery === 'accepted';
     }, 10_000, 'the certificate is issued and delivered');
     assertMatches('/api/v1/stations/{id}/security/certificates', 'get', 200, issued);
+    const csrs = await read('/stations/CP-SCHEMA/csrs');
+    assert.deepEqual(csrs['items'].map((r: any) => [r.status, r.certificateStatus]), [['installed', 'accepted']]);
+    assertMatches('/api/v1/stations/{id}/csrs', 'get', 200, csrs);
     const security = await read('/stations/CP-SCHEMA/security');
     assert.equal(security['certificates'].length, 1);
     assertMatches('/api/v1/stations/{id}/security', 'get', 200, security, false);

@@ -2,6 +2,7 @@
  * Response schemas of a station's own records: its update and log jobs (src/domain/station-job.ts), the files it
  * uploaded, its configuration as last read, and remote starts waiting for the driver.
  */
+import { chargingProfileSchema } from '../../domain/charging-profile.ts';
 import { jobKinds } from '../../domain/station-job.ts';
 import type { JsonSchema } from './define-route.ts';
 
@@ -58,4 +59,42 @@ const pendingRemoteStart = record('A remote start waiting for the driver to plug
   expiresAt: time,
 });
 
-export const stationRecordSchemas = { StationJob: stationJob, StationFile: stationFile, ConfigurationEntry: configurationEntry, PendingRemoteStart: pendingRemoteStart };
+const storedChargingProfile = record('A charging profile Ampyard set on a station, and the station’s answer', {
+  stationId: text,
+  evseId: { type: 'integer', description: '0: the whole station' },
+  profile: { ...chargingProfileSchema, required: ['id', ...chargingProfileSchema.required], description: 'The profile, version-neutral (transactionId: Ampyard’s session id)' },
+  status: { type: 'string', description: 'The station’s answer when last sent: accepted, rejected, notsupported' },
+  answeredAt: time,
+  createdAt: time,
+  updatedAt: time,
+  valid: { type: 'boolean', description: 'Whether it can still apply now; only valid accepted profiles are sent again after a reboot' },
+});
+
+const dataTransfer = record('A vendor-specific DataTransfer message, in or out', {
+  id: { type: 'integer' },
+  stationId: text,
+  at: time,
+  direction: { enum: ['in', 'out'] },
+  vendorId: text,
+  messageId: nullableText,
+  data: { ...nullableText, description: 'As sent; JSON other than a string is kept as its JSON text' },
+  status: { ...nullableText, description: 'The answer’s status (Accepted, Rejected, UnknownVendorId, UnknownMessageId), when there was one' },
+});
+
+const certificateSigningRequest = record('A certificate signing request a station sent, and what became of it', {
+  id: { type: 'integer' },
+  stationId: text,
+  certificateType: { ...nullableText, description: 'ChargingStationCertificate, V2GCertificate, …' },
+  requestId: nullableInteger,
+  csr: { type: 'string', description: 'PEM' },
+  subject: nullableText,
+  status: { enum: ['pending', 'rejected', 'superseded', 'installed'] },
+  rejectReason: nullableText,
+  receivedAt: time,
+  certificateChain: { ...nullableText, description: 'The last chain sent for it (CertificateSigned), PEM' },
+  certificateSentAt: { type: ['string', 'null'], format: 'date-time' },
+  certificateStatus: { enum: ['accepted', 'rejected', null] },
+  updatedAt: time,
+});
+
+export const stationRecordSchemas = { StationJob: stationJob, StationFile: stationFile, ConfigurationEntry: configurationEntry, PendingRemoteStart: pendingRemoteStart, StoredChargingProfile: storedChargingProfile, DataTransfer: dataTransfer, CertificateSigningRequest: certificateSigningRequest };

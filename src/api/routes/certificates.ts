@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
 import { inventoryWithExpiry, knownRoots } from '../../domain/certificate-expiry.ts';
 import { defineRoute } from '../openapi/define-route.ts';
+import { itemsOf } from '../openapi/resource-schemas.ts';
 import { enumParam, limitParam } from '../openapi/query-params.ts';
 
 const csrStatuses = ['pending', 'rejected', 'superseded', 'installed'] as const;
@@ -37,7 +38,7 @@ export function certificateRoutes(services: Services): Hono {
 
   defineRoute<{ limit: number; status?: (typeof csrStatuses)[number] }>(
     app,
-    { method: 'get', path: '/:id/csrs', summary: 'A station’s certificate signing requests, newest first', tags, query: { limit: limitParam(100, 1000), status: enumParam(csrStatuses) } },
+    { method: 'get', path: '/:id/csrs', summary: 'A station’s certificate signing requests, newest first', tags, query: { limit: limitParam(100, 1000), status: enumParam(csrStatuses) }, responses: { 200: { description: 'Newest first', schema: itemsOf('CertificateSigningRequest') } } },
     (c, { query }) => {
       const id = c.req.param('id')!;
       stations.require(id);

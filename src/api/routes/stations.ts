@@ -167,7 +167,7 @@ export function stationRoutes(services: Services): Hono {
     },
   );
 
-  defineRoute<{ limit: number }>(app, { method: 'get', path: '/:id/data-transfers', summary: 'DataTransfer messages of a station', tags, query: { limit: limitParam(100, 1000) } }, (c, { query }) =>
+  defineRoute<{ limit: number }>(app, { method: 'get', path: '/:id/data-transfers', summary: 'DataTransfer messages of a station', tags, query: { limit: limitParam(100, 1000) }, responses: { 200: { description: 'Newest first', schema: itemsOf('DataTransfer') } } }, (c, { query }) =>
     c.json({ items: dataTransfers.forStation(station(c.req.param('id')), query.limit) }),
   );
 
