@@ -4,17 +4,12 @@
  */
 import { idTokenStatuses } from '../../domain/id-tokens.ts';
 import type { JsonSchema } from './define-route.ts';
+import { nullableInteger, nullableText, nullableTime, record, text, time } from './schema-parts.ts';
 
-const text = { type: 'string' };
-const nullableText = { type: ['string', 'null'] };
-const time = { type: 'string', format: 'date-time' };
-const nullableTime = { type: ['string', 'null'], format: 'date-time' };
-const nullableInteger = { type: ['integer', 'null'] };
 const profile = { enum: [0, 1, 2, 3] };
 const nullableProfile = { enum: [0, 1, 2, 3, null] };
 const tokenStatus = { enum: [...idTokenStatuses] };
 
-const record = (description: string, properties: Record<string, JsonSchema>): JsonSchema => ({ type: 'object', description, required: Object.keys(properties), properties });
 const orNull = (schema: JsonSchema): JsonSchema => ({ oneOf: [{ type: 'null' }, schema] });
 
 const securityFields = {

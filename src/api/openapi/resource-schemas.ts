@@ -9,19 +9,10 @@ import { roles } from '../../auth/roles.ts';
 import { reservationStatuses } from '../../domain/reservation.ts';
 import { deliveryStatuses } from '../../domain/webhook.ts';
 import type { JsonSchema } from './define-route.ts';
+import { nullableInteger, nullableNumber, nullableText, nullableTime, record, text, time } from './schema-parts.ts';
 import { accessSchemas } from './access-schemas.ts';
 import { siteResourceSchemas } from './site-resource-schemas.ts';
 import { stationRecordSchemas } from './station-record-schemas.ts';
-
-const text = { type: 'string' };
-const nullableText = { type: ['string', 'null'] };
-const time = { type: 'string', format: 'date-time' };
-const nullableTime = { type: ['string', 'null'], format: 'date-time' };
-const nullableInteger = { type: ['integer', 'null'] };
-const nullableNumber = { type: ['number', 'null'] };
-
-/** An object whose every listed property is required (the handlers send nulls rather than leaving fields out). */
-const record = (description: string, properties: Record<string, JsonSchema>): JsonSchema => ({ type: 'object', description, required: Object.keys(properties), properties });
 
 const connector = record('A connector of an EVSE', {
   connectorId: { type: 'integer' },

@@ -5,10 +5,10 @@
  */
 import { balancerSettingsSchema, circuitFields, configPatchSchema, driverSettingsSchema, evseSchema, registerMapSchema, overrideSchema, stationElectricalSchema, vehicleFields } from '../../balancer/site/schemas.ts';
 import type { JsonSchema } from './define-route.ts';
+import { nullableTime, time } from './schema-parts.ts';
 
 type ObjectSchema = { properties: Record<string, JsonSchema> } & Record<string, unknown>;
 
-const time = { type: 'string', format: 'date-time' };
 /** The same object with every property required. */
 const complete = (schema: ObjectSchema, description?: string): JsonSchema => ({ ...schema, ...(description ? { description } : {}), required: Object.keys(schema.properties) });
 const stamped = (description: string, properties: Record<string, JsonSchema>): JsonSchema => complete({ type: 'object', properties: { ...properties, createdAt: time, updatedAt: time } }, description);
@@ -134,7 +134,6 @@ const siteMeters = complete(
   'The site meters and the meter models Ampyard knows',
 );
 
-const nullableTime = { type: ['string', 'null'], format: 'date-time' };
 const phaseOrPower = { enum: ['L1', 'L2', 'L3', 'power'] };
 const binding = {
   type: 'object',

@@ -4,13 +4,7 @@
  */
 import { chargingProfileSchema } from '../../domain/charging-profile.ts';
 import { jobKinds } from '../../domain/station-job.ts';
-import type { JsonSchema } from './define-route.ts';
-
-const text = { type: 'string' };
-const nullableText = { type: ['string', 'null'] };
-const time = { type: 'string', format: 'date-time' };
-const nullableInteger = { type: ['integer', 'null'] };
-const record = (description: string, properties: Record<string, JsonSchema>): JsonSchema => ({ type: 'object', description, required: Object.keys(properties), properties });
+import { nullableInteger, nullableText, record, text, time } from './schema-parts.ts';
 
 const stationFile = record('A file a station uploaded (a diagnostics file or a log)', {
   id: { type: 'integer' },
