@@ -11,7 +11,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry', 'StationJob', 'StationFile', 'ConfigurationEntry', 'PendingRemoteStart', 'SecurityOverview', 'SecurityEvent', 'MeterReading', 'ImportCounts', 'SiteModel', 'StoredChargingProfile', 'DataTransfer', 'CertificateSigningRequest'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry', 'StationJob', 'StationFile', 'ConfigurationEntry', 'PendingRemoteStart', 'SecurityOverview', 'SecurityEvent', 'MeterReading', 'ImportCounts', 'SiteModel', 'StoredChargingProfile', 'DataTransfer', 'CertificateSigningRequest', 'ReportRequest', 'DeviceVariable', 'DisplayMessage'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -393,6 +393,30 @@ describe('the OpenAPI document’s response schemas', () => {
           { eventId: 2, timestamp: now, trigger: 'Periodic', actualValue: '230.1', component: { name: 'ChargingStation' }, variable: { name: 'ACVoltage' }, eventNotificationType: 'PreconfiguredMonitor' },
         ],
       });
+      // The device model from a base report, and a display message.
+      cs.handle('GetBaseReport', async ({ params }: any) => {
+        setTimeout(() => {
+          void cs.call('NotifyReport', {
+            requestId: params.requestId, generatedAt: new Date().toISOString(), seqNo: 0,
+            reportData: [{ component: { name: 'OCPPCommCtrlr' }, variable: { name: 'HeartbeatInterval' }, variableAttribute: [{ type: 'Actual', value: '300', mutability: 'ReadWrite' }], variableCharacteristics: { dataType: 'integer', unit: 's', supportsMonitoring: false } }],
+          });
+        }, 10);
+        return { status: 'Accepted' };
+      });
+      await send('POST', '/stations/CP-EVENTS/commands/getBaseReport', { reportBase: 'FullInventory' });
+      let model: Record<string, any> = {};
+      await eventually(async () => ((model = await read('/stations/CP-EVENTS/device-model'))['items'].length === 1), 5000, 'the report is stored');
+      assert.deepEqual([model['items'][0].variable, model['items'][0].value, model['reports'].length], ['HeartbeatInterval', '300', 1]);
+      assertMatches('/api/v1/stations/{id}/device-model', 'get', 200, model);
+      cs.handle('SetDisplayMessage', async () => ({ status: 'Accepted' }));
+      await send('POST', '/stations/CP-EVENTS/commands/setDisplayMessage', { id: 1, priority: 'InFront', message: { format: 'UTF8', content: 'Depot closes at 18:00' } });
+      cs.handle('GetDisplayMessages', async () => ({ status: 'Accepted' }));
+      await send('POST', '/stations/CP-EVENTS/commands/getDisplayMessages', { ids: [1] });
+      const messages = await read('/stations/CP-EVENTS/display-messages');
+      assert.deepEqual(messages['items'].map((m: any) => m.message.content), ['Depot closes at 18:00']);
+      assert.equal(messages['reports'].length, 1);
+      assertMatches('/api/v1/stations/{id}/display-messages', 'get', 200, messages);
+
       const events = await read('/stations/CP-EVENTS/events');
       assert.equal(events['items'].length, 2);
       assertMatches('/api/v1/stations/{id}/events', 'get', 200, events);

@@ -91,4 +91,55 @@ const certificateSigningRequest = record('A certificate signing request a statio
   updatedAt: time,
 });
 
-export const stationRecordSchemas = { StationJob: stationJob, StationFile: stationFile, ConfigurationEntry: configurationEntry, PendingRemoteStart: pendingRemoteStart, StoredChargingProfile: storedChargingProfile, DataTransfer: dataTransfer, CertificateSigningRequest: certificateSigningRequest };
+const reportRequest = record('A report Ampyard asked a station for, and how far it came', {
+  requestId: { type: 'integer' },
+  kind: text,
+  params: { type: 'object' },
+  requestedAt: time,
+  status: { ...nullableText, description: 'The station’s answer to the request' },
+  partsReceived: { type: 'integer' },
+  lastSeqNo: nullableInteger,
+  completedAt: { type: ['string', 'null'], format: 'date-time' },
+});
+
+const deviceVariable = record('One attribute of a variable of an OCPP 2.x station’s device model, as last reported or read', {
+  component: text,
+  componentInstance: nullableText,
+  evseId: nullableInteger,
+  connectorId: nullableInteger,
+  variable: text,
+  variableInstance: nullableText,
+  attributeType: { type: 'string', description: 'Actual, Target, MinSet or MaxSet' },
+  value: nullableText,
+  mutability: nullableText,
+  persistent: { type: ['boolean', 'null'] },
+  constant: { type: ['boolean', 'null'] },
+  dataType: nullableText,
+  unit: nullableText,
+  minLimit: { type: ['number', 'null'] },
+  maxLimit: { type: ['number', 'null'] },
+  valuesList: nullableText,
+  supportsMonitoring: { type: ['boolean', 'null'] },
+  updatedAt: time,
+});
+
+const messageContent = record('A message text', { format: text, language: nullableText, content: text });
+const displayMessage = record('A message on an OCPP 2.x station’s display', {
+  id: { type: 'integer' },
+  priority: { type: 'string', description: 'AlwaysFront, InFront or NormalCycle' },
+  state: nullableText,
+  startDateTime: { type: ['string', 'null'], format: 'date-time' },
+  endDateTime: { type: ['string', 'null'], format: 'date-time' },
+  transactionId: nullableInteger,
+  stationTxId: nullableText,
+  message: messageContent,
+  messageExtra: { type: 'array', items: messageContent },
+  display: {
+    oneOf: [{ type: 'null' }, record('The display, when not the station’s default', { component: text, componentInstance: nullableText, evseId: nullableInteger, connectorId: nullableInteger })],
+  },
+  setAt: { type: ['string', 'null'], format: 'date-time', description: 'When the station last accepted it from Ampyard' },
+  reportedAt: { type: ['string', 'null'], format: 'date-time', description: 'When the station last listed it' },
+  updatedAt: time,
+});
+
+export const stationRecordSchemas = { StationJob: stationJob, StationFile: stationFile, ConfigurationEntry: configurationEntry, PendingRemoteStart: pendingRemoteStart, StoredChargingProfile: storedChargingProfile, DataTransfer: dataTransfer, CertificateSigningRequest: certificateSigningRequest, ReportRequest: reportRequest, DeviceVariable: deviceVariable, DisplayMessage: displayMessage };

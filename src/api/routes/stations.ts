@@ -160,7 +160,36 @@ export function stationRoutes(services: Services): Hono {
 
   defineRoute<{ component?: string; variable?: string }>(
     app,
-    { method: 'get', path: '/:id/device-model', summary: 'The device model of an OCPP 2.x station, and its reports', tags, query: { component: textParam('Only this component'), variable: textParam('Only this variable') } },
+    { method: 'get', path: '/:id/device-model', summary: 'The device model of an OCPP 2.x station, and its reports', tags, query: { component: textParam('Only this component'), variable: textParam('Only this variable') },
+      responses: {
+        200: {
+          description: 'Its variables and the reports asked for (the newest 50)',
+          schema: {
+            type: 'object',
+            required: ['items', 'reports'],
+            properties: {
+              items: { type: 'array', items: resourceRef('DeviceVariable') },
+              reports: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  required: ['requestId', 'kind', 'requestedAt', 'status', 'partsReceived', 'lastSeqNo', 'completedAt'],
+                  properties: {
+                    requestId: { type: 'integer' },
+                    kind: { type: 'string' },
+                    requestedAt: { type: 'string', format: 'date-time' },
+                    status: { type: ['string', 'null'] },
+                    partsReceived: { type: 'integer' },
+                    lastSeqNo: { type: ['integer', 'null'] },
+                    completedAt: { type: ['string', 'null'], format: 'date-time' },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
+    },
     (c, { query }) => {
       const id = station(c.req.param('id'));
       return c.json({ items: services.deviceModel.list(id, query), reports: services.deviceModel.reports(id) });
