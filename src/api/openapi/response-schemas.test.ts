@@ -11,7 +11,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry', 'StationJob', 'StationFile', 'ConfigurationEntry', 'PendingRemoteStart', 'SecurityOverview', 'SecurityEvent', 'MeterReading', 'ImportCounts', 'SiteModel', 'StoredChargingProfile', 'DataTransfer', 'CertificateSigningRequest', 'ReportRequest', 'DeviceVariable', 'DisplayMessage'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry', 'StationJob', 'StationFile', 'ConfigurationEntry', 'PendingRemoteStart', 'SecurityOverview', 'SecurityEvent', 'MeterReading', 'ImportCounts', 'SiteModel', 'StoredChargingProfile', 'DataTransfer', 'CertificateSigningRequest', 'ReportRequest', 'DeviceVariable', 'DisplayMessage', 'VariableMonitor', 'ChargingLimit'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -416,6 +416,17 @@ describe('the OpenAPI document’s response schemas', () => {
       assert.deepEqual(messages['items'].map((m: any) => m.message.content), ['Depot closes at 18:00']);
       assert.equal(messages['reports'].length, 1);
       assertMatches('/api/v1/stations/{id}/display-messages', 'get', 200, messages);
+
+      // A monitor set by Ampyard, and a limit set by the site's energy manager.
+      cs.handle('SetVariableMonitoring', async () => ({ setMonitoringResult: [{ id: 7, status: 'Accepted', type: 'UpperThreshold', severity: 2, component: { name: 'EVSE', evse: { id: 1 } }, variable: { name: 'Power' } }] }));
+      await send('POST', '/stations/CP-EVENTS/commands/setVariableMonitoring', { monitors: [{ component: 'EVSE', evseId: 1, variable: 'Power', type: 'UpperThreshold', value: 22000, severity: 2 }] });
+      const monitors = await read('/stations/CP-EVENTS/monitors');
+      assert.deepEqual(monitors['items'].map((m: any) => [m.id, m.source]), [[7, 'ampyard']]);
+      assertMatches('/api/v1/stations/{id}/monitors', 'get', 200, monitors);
+      await cs.call('NotifyChargingLimit', { evseId: 1, chargingLimit: { chargingLimitSource: 'EMS', isGridCritical: false }, chargingSchedule: [{ id: 1, chargingRateUnit: 'A', chargingSchedulePeriod: [{ startPeriod: 0, limit: 20 }] }] });
+      const limits = await read('/stations/CP-EVENTS/charging-limits');
+      assert.deepEqual(limits['items'].map((l: any) => [l.evseId, l.source, l.schedules[0].periods[0].limit]), [[1, 'EMS', 20]]);
+      assertMatches('/api/v1/stations/{id}/charging-limits', 'get', 200, limits);
 
       const events = await read('/stations/CP-EVENTS/events');
       assert.equal(events['items'].length, 2);

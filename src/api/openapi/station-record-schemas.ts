@@ -142,4 +142,57 @@ const displayMessage = record('A message on an OCPP 2.x station’s display', {
   updatedAt: time,
 });
 
-export const stationRecordSchemas = { StationJob: stationJob, StationFile: stationFile, ConfigurationEntry: configurationEntry, PendingRemoteStart: pendingRemoteStart, StoredChargingProfile: storedChargingProfile, DataTransfer: dataTransfer, CertificateSigningRequest: certificateSigningRequest, ReportRequest: reportRequest, DeviceVariable: deviceVariable, DisplayMessage: displayMessage };
+const variableMonitor = record('A monitor on a variable of an OCPP 2.x station', {
+  id: { type: 'integer' },
+  component: text,
+  componentInstance: nullableText,
+  evseId: nullableInteger,
+  connectorId: nullableInteger,
+  variable: text,
+  variableInstance: nullableText,
+  type: { type: 'string', description: 'UpperThreshold, LowerThreshold, Delta, Periodic, PeriodicClockAligned, …' },
+  value: { type: 'number' },
+  severity: { type: 'integer', minimum: 0, maximum: 9 },
+  transaction: { type: 'boolean', description: 'Only active during a transaction' },
+  eventNotificationType: nullableText,
+  source: { enum: ['report', 'ampyard'] },
+  updatedAt: time,
+});
+
+const monitorInventory = {
+  type: 'object',
+  description: 'A station’s monitors, the monitoring base and level it accepted last, and the reports asked for',
+  required: ['items', 'monitoringBase', 'monitoringBaseAt', 'monitoringLevel', 'monitoringLevelAt', 'reports'],
+  properties: {
+    items: { type: 'array', items: { $ref: '#/components/schemas/VariableMonitor' } },
+    monitoringBase: nullableText,
+    monitoringBaseAt: { type: ['string', 'null'], format: 'date-time' },
+    monitoringLevel: nullableInteger,
+    monitoringLevelAt: { type: ['string', 'null'], format: 'date-time' },
+    reports: { type: 'array', items: { $ref: '#/components/schemas/ReportRequest' } },
+  },
+};
+
+const reportedSchedule = record('A charging schedule as a station reported it', {
+  id: nullableInteger,
+  unit: { enum: ['A', 'W'] },
+  startSchedule: { type: ['string', 'null'], format: 'date-time' },
+  duration: nullableInteger,
+  minRate: { type: ['number', 'null'] },
+  periods: {
+    type: 'array',
+    items: record('A period', { startSeconds: { type: 'integer' }, limit: { type: ['number', 'null'] }, phases: nullableInteger, phaseToUse: nullableInteger }),
+  },
+});
+
+const chargingLimit = record('A limit set on a station from outside Ampyard (OCPP 2.x NotifyChargingLimit)', {
+  stationId: text,
+  evseId: { type: 'integer', description: '0: the whole station' },
+  source: { type: 'string', description: 'EMS, Other, SO, CSO, …' },
+  gridCritical: { type: ['boolean', 'null'] },
+  localGeneration: { type: ['boolean', 'null'] },
+  schedules: { type: 'array', items: reportedSchedule, description: 'Empty: the station said a limit applies but not what it is' },
+  reportedAt: time,
+});
+
+export const stationRecordSchemas = { StationJob: stationJob, StationFile: stationFile, ConfigurationEntry: configurationEntry, PendingRemoteStart: pendingRemoteStart, StoredChargingProfile: storedChargingProfile, DataTransfer: dataTransfer, CertificateSigningRequest: certificateSigningRequest, ReportRequest: reportRequest, DeviceVariable: deviceVariable, DisplayMessage: displayMessage, VariableMonitor: variableMonitor, MonitorInventory: monitorInventory, ChargingLimit: chargingLimit };

@@ -2,6 +2,7 @@ import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
 import { ApiError } from '../errors.ts';
 import { defineRoute } from '../openapi/define-route.ts';
+import { itemsOf } from '../openapi/resource-schemas.ts';
 import { limitParam } from '../openapi/query-params.ts';
 
 const tags = ['Smart charging'];
@@ -29,7 +30,7 @@ export function chargingReportRoutes(services: Services): Hono {
     return c.json(report);
   });
 
-  defineRoute(app, { method: 'get', path: '/:id/charging-limits', summary: 'Limits set on a station from outside Ampyard', tags }, (c) => c.json({ items: chargingLimits.list(station(c.req.param('id'))) }));
+  defineRoute(app, { method: 'get', path: '/:id/charging-limits', summary: 'Limits set on a station from outside Ampyard', tags, responses: { 200: { description: 'The limits in force', schema: itemsOf('ChargingLimit') } } }, (c) => c.json({ items: chargingLimits.list(station(c.req.param('id'))) }));
   defineRoute(app, { method: 'get', path: '/:id/ev-charging-needs', summary: 'What ISO 15118 EVs at a station need', tags }, (c) => c.json({ items: evCharging.needs(station(c.req.param('id'))) }));
   defineRoute(app, { method: 'get', path: '/:id/ev-charging-schedules', summary: 'What ISO 15118 EVs at a station plan', tags }, (c) => c.json({ items: evCharging.schedules(station(c.req.param('id'))) }));
   return app;

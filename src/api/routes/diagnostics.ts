@@ -32,7 +32,7 @@ export function diagnosticsRoutes(services: Services): Hono {
     async (c) => c.json(await stationEvents.clearAlarm(idParam(c, 'id', 'alarm'))),
   );
 
-  defineRoute(app, { method: 'get', path: '/stations/:id/monitors', summary: 'A station’s monitor inventory', tags }, (c) => c.json(monitoring.inventory(station(c.req.param('id')))));
+  defineRoute(app, { method: 'get', path: '/stations/:id/monitors', summary: 'A station’s monitor inventory', tags, responses: { 200: { description: 'The inventory', schema: resourceRef('MonitorInventory') } } }, (c) => c.json(monitoring.inventory(station(c.req.param('id')))));
 
   defineRoute<{ limit: number }>(
     app,
