@@ -1,3 +1,4 @@
+import { tenths } from '../../domain/charging-profile.ts';
 import { ceilStep, floorStep, type CircuitModel, type EvseModel, type PerPhase, type Phase, type SiteModel } from '../core/index.ts';
 
 /** A station's fail-safe share: the per-phase current it may draw while Ampyard is not there to manage it. */
@@ -21,8 +22,6 @@ const perPhase = (v: number | PerPhase): PerPhase => (typeof v === 'number' ? [v
 const DEFAULT_DC_EFFICIENCY = 0.95;
 /** OCPP limits carry one decimal. */
 const OCPP_STEP_A = 0.1;
-/** Removes the float noise that stepping leaves (60 × 0.1 is 6.000000000000001). */
-const roundTenth = (x: number) => Math.round(x * 10) / 10;
 
 /**
  * The lowest limit a circuit can have at any time (every time-of-day entry, and an override in force), less its
@@ -107,8 +106,9 @@ export function fallbackShares(site: SiteModel, stationOf: (evseId: string) => s
     const gridPhases = [0, 1, 2].filter((p) => perGrid[p]! > 0);
     const physicalW = evses.reduce((s, e) => s + (e.kind === 'DC' ? (e.maxPowerW ?? 50_000) : evseInputMaxA(e, v) * (e.voltageV ?? v) * e.phases), 0);
     const stepA = Math.max(...evses.map((e) => e.quirks?.stepA ?? OCPP_STEP_A));
+    // tenths() removes the float noise stepping leaves (60 × 0.1 is 6.000000000000001).
     const share: FallbackShare = {
-      stationId, shareA: 0, physicalA: Math.max(0, ...perGrid), minA: roundTenth(ceilStep(Math.max(0, ...evses.map((e) => evseMinA(e, v))), stepA)), gridPhases, physicalW,
+      stationId, shareA: 0, physicalA: Math.max(0, ...perGrid), minA: tenths(ceilStep(Math.max(0, ...evses.map((e) => evseMinA(e, v))), stepA)), gridPhases, physicalW,
       allDc: evses.every((e) => e.kind === 'DC'),
     };
     const constraints: number[] = [];
@@ -138,7 +138,7 @@ export function fallbackShares(site: SiteModel, stationOf: (evseId: string) => s
   const out = new Map<string, FallbackShare>();
   for (const m of members) {
     // Rounded down to what the station takes; a share that rounding puts below its minimum is no use to it.
-    const shareA = excluded.has(m) ? 0 : roundTenth(floorStep(Math.floor(m.share.shareA * 10 + 1e-6) / 10, m.stepA));
+    const shareA = excluded.has(m) ? 0 : tenths(floorStep(Math.floor(m.share.shareA * 10 + 1e-6) / 10, m.stepA));
     m.share.shareA = shareA < m.share.minA - 1e-9 ? 0 : shareA;
     out.set(m.share.stationId, m.share);
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { checkParams, ParamsError, type FieldError } from '../../commands/params.ts';
+import { tenths } from '../../domain/charging-profile.ts';
 import { ConflictError, NotFoundError } from '../../domain/errors.ts';
 import type { SiteRepo } from '../../storage/site-repo.ts';
 import type { WriteQueue } from '../../storage/write-queue.ts';
@@ -138,7 +139,7 @@ export class SiteModelService {
       if (e.rotation.length !== e.phases) fields.push({ field: `evses.${i}.rotation`, message: `must name ${e.phases} phase(s), one per EVSE phase` });
       else if (new Set(e.rotation).size !== e.rotation.length) fields.push({ field: `evses.${i}.rotation`, message: 'must not repeat a phase' });
       // With a coarser step the station takes its minimum rounded up and its maximum rounded down to that step.
-      const stepped = (value: number, round: typeof ceilStep) => (step === null ? value : Math.round(round(value, step) * 10) / 10);
+      const stepped = (value: number, round: typeof ceilStep) => (step === null ? value : tenths(round(value, step)));
       const min = stepped(Math.max(e.minCurrentA ?? 6, station.quirks.minCurrentA ?? 0), ceilStep);
       if (e.kind === 'AC' && e.maxCurrentA !== null && stepped(e.maxCurrentA, floorStep) < min) {
         fields.push({ field: `evses.${i}.maxCurrentA`, message: `is below the minimum current ${min} A${step === null ? '' : ` (in steps of ${step} A)`}` });
