@@ -60,10 +60,3 @@ export const startFirmwareUpdate = (stationId: string, firmwareId: number) =>
 
 /** `download_failed` → `download failed`. */
 export const firmwareStatusText = (status: string) => status.replace(/_/g, ' ');
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  if (bytes < 1024 ** 3) return `${(bytes / 1024 ** 2).toFixed(1)} MiB`;
-  return `${(bytes / 1024 ** 3).toFixed(2)} GiB`;
-}

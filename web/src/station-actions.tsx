@@ -1,32 +1,19 @@
 // Remote start/stop, reset, unlock, availability, trigger message and clear cache through the commands API.
 import { useState } from 'preact/hooks';
-import { describeError } from './api.ts';
-import { CommandResultLine, type CommandResult } from './command-result.tsx';
-import { runCommand, type Transaction } from './domain-api.ts';
+import { CommandResultLine } from './command-result.tsx';
+import type { Transaction } from './domain-api.ts';
 import type { Station } from './station-types.ts';
+import { useStationCommand } from './use-station-command.ts';
 
 const TRIGGERS = ['StatusNotification', 'MeterValues', 'Heartbeat', 'BootNotification', 'DiagnosticsStatusNotification', 'FirmwareStatusNotification'];
 
 export function StationActions({ station, active }: { station: Station; active: Transaction[] }) {
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<CommandResult | null>(null);
+  const { busy, result, run } = useStationCommand(station.id);
   const evseIds = station.evses.map((e) => e.evseId).filter((id) => id > 0);
   const [evseId, setEvseId] = useState<number>(evseIds[0] ?? 1);
   const [idToken, setIdToken] = useState('');
   const [trigger, setTrigger] = useState(TRIGGERS[0]);
 
-  const run = async (label: string, name: string, params: Record<string, unknown>) => {
-    setBusy(true);
-    setResult(null);
-    try {
-      const outcome = await runCommand(station.id, name, params);
-      setResult({ ok: true, label, status: outcome.status });
-    } catch (error) {
-      setResult({ ok: false, label, message: describeError(error) });
-    } finally {
-      setBusy(false);
-    }
-  };
   const disabled = busy || !station.connected;
 
   return (

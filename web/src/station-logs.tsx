@@ -1,34 +1,22 @@
 // A station's logs: ask it to upload its diagnostics (any OCPP version) or its security log (1.6 security
 // extension, 2.x), follow each request's status live, and download what it uploaded.
-import { useState } from 'preact/hooks';
-import { describeError } from './api.ts';
-import { CommandResultLine, type CommandResult } from './command-result.tsx';
-import { runCommand } from './domain-api.ts';
-import { fetchLogJobs, fileHref, firmwareStatusText, formatBytes } from './firmware-api.ts';
+import { CommandResultLine } from './command-result.tsx';
+import { fetchLogJobs, fileHref, firmwareStatusText } from './firmware-api.ts';
+import { formatBytes } from './format-bytes.ts';
 import { formatDateTime } from './format.ts';
 import { useSession } from './session.tsx';
 import type { Station } from './station-types.ts';
 import { forStation, useEventRefresh } from './use-event-refresh.ts';
 import { usePoll } from './use-poll.ts';
+import { useStationCommand } from './use-station-command.ts';
 
 export function StationLogs({ station }: { station: Station }) {
   const canAsk = useSession().user.role !== 'viewer';
   const jobs = usePoll(() => fetchLogJobs(station.id), [station.id], 30_000);
   useEventRefresh(['station.job.updated', 'station.file.received'], jobs.reload, forStation(station.id));
-  const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<CommandResult | null>(null);
-
+  const { busy, result, run } = useStationCommand(station.id);
   const ask = async (label: string, name: string, params: Record<string, unknown>) => {
-    setBusy(true);
-    setResult(null);
-    try {
-      setResult({ ok: true, label, status: (await runCommand(station.id, name, params)).status });
-      jobs.reload();
-    } catch (error) {
-      setResult({ ok: false, label, message: describeError(error) });
-    } finally {
-      setBusy(false);
-    }
+    if (await run(label, name, params)) jobs.reload();
   };
 
   return (

@@ -2,7 +2,8 @@
 import { useState } from 'preact/hooks';
 import { describeError } from '../api.ts';
 import { ErrorBanner } from '../error-banner.tsx';
-import { deleteFirmware, formatBytes, uploadFirmware, type FirmwareFile } from '../firmware-api.ts';
+import { deleteFirmware, uploadFirmware, type FirmwareFile } from '../firmware-api.ts';
+import { formatBytes } from '../format-bytes.ts';
 import { formatDateTime } from '../format.ts';
 
 export function FirmwareLibrary({ files, maxBytes, canEdit, onChanged }: { files: FirmwareFile[] | undefined; maxBytes: number | undefined; canEdit: boolean; onChanged(): void }) {

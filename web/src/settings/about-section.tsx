@@ -1,6 +1,6 @@
 // About this appliance: version, data directory, uptime, database size, licence, API reference.
 import { usePoll } from '../use-poll.ts';
-import { formatBytes } from './format-bytes.ts';
+import { formatBytes } from '../format-bytes.ts';
 import { fetchAbout } from './settings-api.ts';
 
 function formatUptime(seconds: number): string {

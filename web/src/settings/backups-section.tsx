@@ -3,7 +3,7 @@ import { DataTable } from '../data-table.tsx';
 import { formatDateTime } from '../format.ts';
 import { usePoll } from '../use-poll.ts';
 import { backupUrl, createBackup, fetchBackups } from './settings-api.ts';
-import { formatBytes } from './format-bytes.ts';
+import { formatBytes } from '../format-bytes.ts';
 import { useRowAction } from './use-row-action.tsx';
 
 export function BackupsSection() {
