@@ -3,14 +3,12 @@
  * station-security-state.ts, local-list.ts, src/storage/audit-repo.ts), as the handlers return them.
  */
 import { idTokenStatuses } from '../../domain/id-tokens.ts';
-import type { JsonSchema } from './define-route.ts';
-import { nullableInteger, nullableText, nullableTime, record, text, time } from './schema-parts.ts';
+import { nullableInteger, nullableText, nullableTime, orNull, record, schemaRef, text, time } from './schema-parts.ts';
 
 const profile = { enum: [0, 1, 2, 3] };
 const nullableProfile = { enum: [0, 1, 2, 3, null] };
 const tokenStatus = { enum: [...idTokenStatuses] };
 
-const orNull = (schema: JsonSchema): JsonSchema => ({ oneOf: [{ type: 'null' }, schema] });
 
 const securityFields = {
   stationId: text,
@@ -52,7 +50,7 @@ const stationSecurityDetail = {
   type: 'object',
   description: 'A station’s security settings, the profile it must use now, and the newest certificates issued to it',
   required: [...Object.keys(securityFields), 'requiredProfile', 'certificates'],
-  properties: { ...securityFields, requiredProfile: profile, certificates: { type: 'array', items: { $ref: '#/components/schemas/IssuedCertificate' } } },
+  properties: { ...securityFields, requiredProfile: profile, certificates: { type: 'array', items: schemaRef('IssuedCertificate') } },
 };
 
 const localListStatus = record('Whether a station has Ampyard’s local authorization list', {

@@ -9,7 +9,7 @@ import { roles } from '../../auth/roles.ts';
 import { reservationStatuses } from '../../domain/reservation.ts';
 import { deliveryStatuses } from '../../domain/webhook.ts';
 import type { JsonSchema } from './define-route.ts';
-import { nullableInteger, nullableNumber, nullableText, nullableTime, record, text, time } from './schema-parts.ts';
+import { componentVariableFields, nullableInteger, nullableNumber, nullableText, nullableTime, record, schemaRef, text, time } from './schema-parts.ts';
 import { accessSchemas } from './access-schemas.ts';
 import { siteResourceSchemas } from './site-resource-schemas.ts';
 import { stationRecordSchemas } from './station-record-schemas.ts';
@@ -269,12 +269,7 @@ const siteSettings = record('Site-wide settings', {
 const stationEvent = record('An event a station reported (OCPP 2.x NotifyEvent), and the alarm it raised, if any', {
   id: { type: 'integer' },
   stationId: text,
-  component: text,
-  componentInstance: nullableText,
-  evseId: nullableInteger,
-  connectorId: nullableInteger,
-  variable: text,
-  variableInstance: nullableText,
+  ...componentVariableFields,
   eventId: { type: 'integer' },
   timestamp: time,
   trigger: text,
@@ -353,7 +348,7 @@ export const resourceSchemas = {
 
 export type ResourceName = keyof typeof resourceSchemas;
 
-export const resourceRef = (name: ResourceName): JsonSchema => ({ $ref: `#/components/schemas/${name}` });
+export const resourceRef = (name: ResourceName): JsonSchema => schemaRef(name);
 
 /** `{ items, total }` of one resource (a page of a list). */
 /** `{ items }` of one resource (a series without paging). */

@@ -5,7 +5,7 @@
  */
 import { balancerSettingsSchema, circuitFields, configPatchSchema, driverSettingsSchema, evseSchema, registerMapSchema, overrideSchema, stationElectricalSchema, vehicleFields } from '../../balancer/site/schemas.ts';
 import type { JsonSchema } from './define-route.ts';
-import { nullableTime, time } from './schema-parts.ts';
+import { nullableTime, orNull, schemaRef, time } from './schema-parts.ts';
 
 type ObjectSchema = { properties: Record<string, JsonSchema> } & Record<string, unknown>;
 
@@ -19,7 +19,7 @@ const quirks = stationElectricalSchema.properties.quirks as ObjectSchema;
 const circuit = stamped('A circuit of the site: its limits, time-of-day limits, site meter and an override in force', {
   id: { type: 'string' },
   ...circuitFields,
-  override: { oneOf: [{ type: 'null' }, { ...overrideSchema, properties: { ...overrideSchema.properties, setAt: time } }] },
+  override: orNull({ ...overrideSchema, properties: { ...overrideSchema.properties, setAt: time } }),
 });
 
 const stationElectrical = stamped('A station in the site model: its circuit, its EVSEs as wired and its quirks', {
@@ -63,7 +63,7 @@ const sitePower = complete(
       powerW: { type: 'number', description: 'Site power: chargers plus the measured building load' },
       chargersW: { type: 'number' },
       phaseA: { ...threeNumbers, description: 'Current per grid phase L1, L2, L3' },
-      limitA: { oneOf: [{ type: 'null' }, threeNumbers], description: 'The grid connection’s limit per phase in force' },
+      limitA: { ...orNull(threeNumbers), description: 'The grid connection’s limit per phase in force' },
       limitW: { type: ['number', 'null'] },
       buildingW: { type: ['number', 'null'], description: 'Measured non-charger load; null when not metered' },
     },
@@ -86,7 +86,7 @@ const sitePowerHistory = complete(
       l1A: numbers,
       l2A: numbers,
       l3A: numbers,
-      latest: { oneOf: [{ type: 'null' }, { $ref: '#/components/schemas/SitePower' }] },
+      latest: orNull(schemaRef('SitePower')),
     },
   },
   'Site power over time as columns of equal length (buckets without samples are left out), and the newest sample',
@@ -115,7 +115,7 @@ const meterStatus = complete(
       measures: { enum: ['non-charger', 'total'] },
       staleAfterSeconds: { type: 'number' },
       stale: { type: 'boolean', description: 'No reading within staleAfterSeconds: the circuit’s worst-case load counts' },
-      lastReading: { oneOf: [{ type: 'null' }, { $ref: '#/components/schemas/MeterReading' }] },
+      lastReading: orNull(schemaRef('MeterReading')),
       lastError: { type: ['string', 'null'] },
       lastErrorAt: { type: ['string', 'null'], format: 'date-time' },
     },
@@ -127,7 +127,7 @@ const siteMeters = complete(
   {
     type: 'object',
     properties: {
-      items: { type: 'array', items: { $ref: '#/components/schemas/MeterStatus' } },
+      items: { type: 'array', items: schemaRef('MeterStatus') },
       presets: { type: 'object', additionalProperties: registerMapSchema, description: 'The register maps of the meter models Ampyard knows, by name' },
     },
   },
@@ -159,7 +159,7 @@ const evseAllocation = complete(
       evseId: { type: 'integer' },
       transactionId: { type: 'integer' },
       idToken: { type: ['string', 'null'] },
-      vehicle: { oneOf: [{ type: 'null' }, complete({ type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } })] },
+      vehicle: orNull(complete({ type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } })),
       allocation: complete({
         type: 'object',
         properties: {
@@ -182,7 +182,7 @@ const evseAllocation = complete(
           problem: { type: ['string', 'null'] },
         },
       },
-      measuredA: { oneOf: [{ type: 'null' }, numbers], description: 'Per EVSE phase' },
+      measuredA: { ...orNull(numbers), description: 'Per EVSE phase' },
       measuredPowerW: { type: ['number', 'null'] },
       measuredAt: nullableTime,
       binding,
@@ -193,7 +193,7 @@ const evseAllocation = complete(
       projectedReadyAt: nullableTime,
       atRisk: { type: 'boolean' },
       shortfallKwh: { type: 'number' },
-      nonCompliant: { oneOf: [{ type: 'null' }, complete({ type: 'object', properties: { peakA: { type: 'number' }, since: { type: 'number', description: 'Epoch ms' } } })] },
+      nonCompliant: orNull(complete({ type: 'object', properties: { peakA: { type: 'number' }, since: { type: 'number', description: 'Epoch ms' } } })),
       assumedEvse: { type: 'boolean', description: 'The EVSE is not described in the site model; defaults were assumed' },
     },
   },
@@ -234,7 +234,7 @@ const siteAllocations = {
           utilisation: { ...threeNumbers, description: 'Share of the limit in use, per phase' },
           maxPowerKw: { type: ['number', 'null'] },
           powerKw: { type: ['number', 'null'] },
-          override: { oneOf: [{ type: 'null' }, { type: 'object' }] },
+          override: orNull({ type: 'object' }),
         },
       }),
     },
@@ -253,15 +253,14 @@ const siteAllocations = {
   },
 };
 
-const ref = (name: string) => ({ $ref: `#/components/schemas/${name}` });
 const siteModel = complete(
   {
     type: 'object',
     properties: {
-      circuits: { type: 'array', items: ref('Circuit') },
-      stations: { type: 'array', items: ref('StationElectrical') },
-      vehicles: { type: 'array', items: ref('Vehicle') },
-      config: ref('SiteConfig'),
+      circuits: { type: 'array', items: schemaRef('Circuit') },
+      stations: { type: 'array', items: schemaRef('StationElectrical') },
+      vehicles: { type: 'array', items: schemaRef('Vehicle') },
+      config: schemaRef('SiteConfig'),
       problems: { type: 'array', items: { type: 'string' }, description: 'What keeps load management from working as set up, in words' },
     },
   },

@@ -4,7 +4,7 @@
  */
 import { chargingProfileSchema } from '../../domain/charging-profile.ts';
 import { jobKinds } from '../../domain/station-job.ts';
-import { nullableInteger, nullableText, record, text, time } from './schema-parts.ts';
+import { componentFields, componentVariableFields, nullableBoolean, nullableInteger, nullableNumber, nullableText, nullableTime, orNull, record, schemaRef, text, time } from './schema-parts.ts';
 
 const stationFile = record('A file a station uploaded (a diagnostics file or a log)', {
   id: { type: 'integer' },
@@ -34,7 +34,7 @@ const stationJob = record('A firmware update, log upload or firmware publication
     type: 'array',
     items: record('A status the job went through', { at: time, status: text, source: { enum: ['ampyard', 'station'] }, detail: nullableText }),
   },
-  files: { type: 'array', items: { $ref: '#/components/schemas/StationFile' } },
+  files: { type: 'array', items: schemaRef('StationFile') },
   result: { type: ['object', 'null'], description: 'What the station reported beyond its status (e.g. where it published firmware)' },
 });
 
@@ -86,7 +86,7 @@ const certificateSigningRequest = record('A certificate signing request a statio
   rejectReason: nullableText,
   receivedAt: time,
   certificateChain: { ...nullableText, description: 'The last chain sent for it (CertificateSigned), PEM' },
-  certificateSentAt: { type: ['string', 'null'], format: 'date-time' },
+  certificateSentAt: nullableTime,
   certificateStatus: { enum: ['accepted', 'rejected', null] },
   updatedAt: time,
 });
@@ -99,27 +99,22 @@ const reportRequest = record('A report Ampyard asked a station for, and how far 
   status: { ...nullableText, description: 'The station’s answer to the request' },
   partsReceived: { type: 'integer' },
   lastSeqNo: nullableInteger,
-  completedAt: { type: ['string', 'null'], format: 'date-time' },
+  completedAt: nullableTime,
 });
 
 const deviceVariable = record('One attribute of a variable of an OCPP 2.x station’s device model, as last reported or read', {
-  component: text,
-  componentInstance: nullableText,
-  evseId: nullableInteger,
-  connectorId: nullableInteger,
-  variable: text,
-  variableInstance: nullableText,
+  ...componentVariableFields,
   attributeType: { type: 'string', description: 'Actual, Target, MinSet or MaxSet' },
   value: nullableText,
   mutability: nullableText,
-  persistent: { type: ['boolean', 'null'] },
-  constant: { type: ['boolean', 'null'] },
+  persistent: nullableBoolean,
+  constant: nullableBoolean,
   dataType: nullableText,
   unit: nullableText,
-  minLimit: { type: ['number', 'null'] },
-  maxLimit: { type: ['number', 'null'] },
+  minLimit: nullableNumber,
+  maxLimit: nullableNumber,
   valuesList: nullableText,
-  supportsMonitoring: { type: ['boolean', 'null'] },
+  supportsMonitoring: nullableBoolean,
   updatedAt: time,
 });
 
@@ -128,28 +123,21 @@ const displayMessage = record('A message on an OCPP 2.x station’s display', {
   id: { type: 'integer' },
   priority: { type: 'string', description: 'AlwaysFront, InFront or NormalCycle' },
   state: nullableText,
-  startDateTime: { type: ['string', 'null'], format: 'date-time' },
-  endDateTime: { type: ['string', 'null'], format: 'date-time' },
+  startDateTime: nullableTime,
+  endDateTime: nullableTime,
   transactionId: nullableInteger,
   stationTxId: nullableText,
   message: messageContent,
   messageExtra: { type: 'array', items: messageContent },
-  display: {
-    oneOf: [{ type: 'null' }, record('The display, when not the station’s default', { component: text, componentInstance: nullableText, evseId: nullableInteger, connectorId: nullableInteger })],
-  },
-  setAt: { type: ['string', 'null'], format: 'date-time', description: 'When the station last accepted it from Ampyard' },
-  reportedAt: { type: ['string', 'null'], format: 'date-time', description: 'When the station last listed it' },
+  display: orNull(record('The display, when not the station’s default', componentFields)),
+  setAt: { ...nullableTime, description: 'When the station last accepted it from Ampyard' },
+  reportedAt: { ...nullableTime, description: 'When the station last listed it' },
   updatedAt: time,
 });
 
 const variableMonitor = record('A monitor on a variable of an OCPP 2.x station', {
   id: { type: 'integer' },
-  component: text,
-  componentInstance: nullableText,
-  evseId: nullableInteger,
-  connectorId: nullableInteger,
-  variable: text,
-  variableInstance: nullableText,
+  ...componentVariableFields,
   type: { type: 'string', description: 'UpperThreshold, LowerThreshold, Delta, Periodic, PeriodicClockAligned, …' },
   value: { type: 'number' },
   severity: { type: 'integer', minimum: 0, maximum: 9 },
@@ -164,24 +152,24 @@ const monitorInventory = {
   description: 'A station’s monitors, the monitoring base and level it accepted last, and the reports asked for',
   required: ['items', 'monitoringBase', 'monitoringBaseAt', 'monitoringLevel', 'monitoringLevelAt', 'reports'],
   properties: {
-    items: { type: 'array', items: { $ref: '#/components/schemas/VariableMonitor' } },
+    items: { type: 'array', items: schemaRef('VariableMonitor') },
     monitoringBase: nullableText,
-    monitoringBaseAt: { type: ['string', 'null'], format: 'date-time' },
+    monitoringBaseAt: nullableTime,
     monitoringLevel: nullableInteger,
-    monitoringLevelAt: { type: ['string', 'null'], format: 'date-time' },
-    reports: { type: 'array', items: { $ref: '#/components/schemas/ReportRequest' } },
+    monitoringLevelAt: nullableTime,
+    reports: { type: 'array', items: schemaRef('ReportRequest') },
   },
 };
 
 const reportedSchedule = record('A charging schedule as a station reported it', {
   id: nullableInteger,
   unit: { enum: ['A', 'W'] },
-  startSchedule: { type: ['string', 'null'], format: 'date-time' },
+  startSchedule: nullableTime,
   duration: nullableInteger,
-  minRate: { type: ['number', 'null'] },
+  minRate: nullableNumber,
   periods: {
     type: 'array',
-    items: record('A period', { startSeconds: { type: 'integer' }, limit: { type: ['number', 'null'] }, phases: nullableInteger, phaseToUse: nullableInteger }),
+    items: record('A period', { startSeconds: { type: 'integer' }, limit: nullableNumber, phases: nullableInteger, phaseToUse: nullableInteger }),
   },
 });
 
@@ -189,8 +177,8 @@ const chargingLimit = record('A limit set on a station from outside Ampyard (OCP
   stationId: text,
   evseId: { type: 'integer', description: '0: the whole station' },
   source: { type: 'string', description: 'EMS, Other, SO, CSO, …' },
-  gridCritical: { type: ['boolean', 'null'] },
-  localGeneration: { type: ['boolean', 'null'] },
+  gridCritical: nullableBoolean,
+  localGeneration: nullableBoolean,
   schedules: { type: 'array', items: reportedSchedule, description: 'Empty: the station said a limit applies but not what it is' },
   reportedAt: time,
 });
