@@ -12,13 +12,7 @@ export interface MessageLogEntry {
   payload: string;
 }
 
-/** What the log needs of a frame besides its station and text. */
-export interface FrameFacts {
-  direction: 'in' | 'out';
-  messageType: string;
-  messageId: string;
-  action: string | null;
-}
+export type NewMessageLogEntry = Omit<MessageLogEntry, 'id'>;
 
 /** The message log's own database file in the data directory. */
 export const MESSAGE_LOG_FILE = 'ocpp-messages.sqlite';
@@ -29,22 +23,22 @@ const BATCH_ROWS = 1000;
 /**
  * Every OCPP frame in and out, kept for diagnosis. Frames are buffered and handed to the storage worker in
  * batches; it keeps them in a database file of their own (the log is not acknowledged data, so it neither
- * waits for the disk nor adds to the commits that acknowledge chargers' messages), a station's frames
- * together in chunks (worker/message-log-store.ts), trimmed to about the configured number of frames.
+ * waits for the disk nor adds to the commits that acknowledge chargers' messages), trimmed to the configured
+ * number of rows.
  */
 export class MessageLog {
   private readonly worker: StorageWorker;
-  private buffer: Array<string | number | null> = [];
+  private buffer: Array<string | null> = [];
   private timer: NodeJS.Timeout | undefined;
 
   constructor(worker: StorageWorker) {
     this.worker = worker;
   }
 
-  /** `payload`: the frame's text as it may be kept (secrets blanked); `at`: when, in epoch ms. */
-  append(stationId: string, frame: FrameFacts, payload: string, at = Date.now()): void {
+  append(entry: NewMessageLogEntry): void {
+    let payload = entry.payload;
     if (payload.length > MAX_STORED_FRAME) payload = `${payload.slice(0, MAX_STORED_FRAME)}…(${payload.length} chars, truncated)`;
-    this.buffer.push(stationId, at, frame.direction, frame.messageType, frame.messageId, frame.action, payload);
+    this.buffer.push(entry.stationId, entry.at, entry.direction, entry.messageType, entry.messageId, entry.action, payload);
     if (this.buffer.length >= BATCH_ROWS * LOG_FIELDS) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), 100);
   }

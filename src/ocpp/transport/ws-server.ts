@@ -10,6 +10,7 @@ import type { SessionRegistry, StationSession } from '../sessions.ts';
 import type { OcppVersion } from '../versions.ts';
 import { receiveSend } from '../v2/ocpp21.ts';
 import { redactSecrets } from '../redact.ts';
+import { isoNow } from '../../platform/iso-now.ts';
 import { readCredentials } from './credentials.ts';
 import { readHandshake } from './handshake.ts';
 import type { HandshakeLimiter } from './handshake-limiter.ts';
@@ -149,7 +150,7 @@ export class OcppServer {
       handleSend: (action, payload) => receiveSend(services, stationId, action, payload, log),
       onFrame: (frame) => {
         observe(frame);
-        messageLog.append(stationId, frame, redactSecrets(frame.payload));
+        messageLog.append({ stationId, at: isoNow(), ...frame, payload: redactSecrets(frame.payload) });
       },
       onRepair: (action, repairs) => {
         // Logged once per action and connection: a quirky charger repeats the same quirk on every message.

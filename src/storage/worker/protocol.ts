@@ -20,10 +20,7 @@ export interface StorageWorkerData {
   nativeBindingFile: string | undefined;
 }
 
-/**
- * Message-log frames travel as one flat array, LOG_FIELDS values a frame (station, at in epoch ms, direction,
- * message type, message id, action, payload), to keep postMessage cheap.
- */
+/** Message-log rows travel as one flat array, LOG_FIELDS values a row, to keep postMessage cheap. */
 export const LOG_FIELDS = 7;
 
 /**
@@ -37,7 +34,7 @@ export type FlatSamples = Array<string | number | null>;
 export type FailedWrite = [id: number, code: string | null, message: string];
 
 export type ToWorker =
-  | { type: 'log'; rows: Array<string | number | null> }
+  | { type: 'log'; rows: Array<string | null> }
   | { type: 'samples'; writes: FlatSamples }
   | { type: 'query'; id: number; stationId: string; limit: number; beforeId: number }
   | { type: 'checkpoint' }

@@ -9,7 +9,10 @@ import { MESSAGE_LOG_FILE, MessageLog } from '../message-log.ts';
 import { meterValuesFile } from '../meter-values/meter-values-file.ts';
 import { StorageWorker } from './storage-worker-client.ts';
 
-const frame = (n: number) => ['CP-1', { direction: 'in', messageType: 'CALL', messageId: `m${n}`, action: 'Heartbeat' }, `[2,"m${n}","Heartbeat",{}]`] as const;
+const frame = (n: number) => ({
+  stationId: 'CP-1', at: new Date(Date.UTC(2026, 10, 24, 8, 0, 0, n)).toISOString(), direction: 'in' as const, messageType: 'CALL',
+  messageId: `m${n}`, action: 'Heartbeat', payload: `[2,"m${n}","Heartbeat",{}]`,
+});
 
 it('the storage thread is started again when it stops unexpectedly: checkpoints and the message log resume', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'ampyard-storage-restart-'));
@@ -22,7 +25,7 @@ it('the storage thread is started again when it stops unexpectedly: checkpoints 
   const log = new MessageLog(worker);
   try {
     await worker.ready;
-    log.append(...frame(1));
+    log.append(frame(1));
     assert.deepEqual((await log.forStation('CP-1', 10)).map((e) => e.messageId), ['m1']);
 
     const checkpointing = worker.checkpoint();
@@ -42,7 +45,7 @@ it('the storage thread is started again when it stops unexpectedly: checkpoints 
     db.exec('CREATE TABLE scratch (x); INSERT INTO scratch VALUES (1)');
     assert.ok((await worker.checkpoint()) > 0, 'checkpoints run again');
     db.close();
-    log.append(...frame(2));
+    log.append(frame(2));
     assert.deepEqual((await log.forStation('CP-1', 10)).map((e) => e.messageId), ['m2', 'm1'], 'the log goes on in the same file');
   } finally {
     await log.close();

@@ -2,9 +2,7 @@ import { constants as osConstants } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { runMeterValuesThread } from '../meter-values/meter-values-thread.ts';
-import type { MessageLogEntry } from '../message-log.ts';
-import { CHUNK_AGE_MS, MessageLogStore } from './message-log-store.ts';
-import type { FromWorker, StorageWorkerData, ToWorker } from './protocol.ts';
+import { LOG_FIELDS, type FromWorker, type StorageWorkerData, type ToWorker } from './protocol.ts';
 
 // The storage worker threads' code: SQLite work that must not hold up the event loop. One bundle, two roles:
 // the meter-value thread (meter-values-thread.ts) and the storage thread below, which checkpoints the
@@ -37,6 +35,8 @@ function runStorageThread(): void {
   // NORMAL: a checkpoint fsyncs the WAL before it copies pages, and the database file before the WAL may be reused.
   database.pragma('synchronous = NORMAL');
   database.pragma('wal_autocheckpoint = 0');
+
+  const BUCKET_ROWS = 16_384;
 
   // The meter-value file, written by the meter-value thread, is checkpointed here, so that its writer does not
   // wait for the copying. A WAL starts over only when a write begins with all of it copied, which under steady
@@ -71,9 +71,73 @@ function runStorageThread(): void {
   log.pragma('journal_mode = WAL');
   // Diagnostics, never acknowledged data: a power cut may lose the newest frames, which is acceptable.
   log.pragma('synchronous = OFF');
-  const messageLog = new MessageLogStore(log, data.messageLogMaxRows);
-  const chunkAging = setInterval(() => attempt('message log', () => messageLog.storeOpenChunks(Date.now() - CHUNK_AGE_MS)), CHUNK_AGE_MS / 4).unref();
+  log.exec(`CREATE TABLE IF NOT EXISTS ocpp_messages (
+    id INTEGER PRIMARY KEY,
+    station_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    direction TEXT NOT NULL,
+    message_type TEXT NOT NULL,
+    message_id TEXT NOT NULL,
+    action TEXT,
+    payload TEXT NOT NULL
+  )`);
+  bucketStationIndex();
+
+  /**
+   * Frames are found by station through an index on (bucket, station, id), where a bucket is a run of
+   * BUCKET_ROWS consecutive ids. Indexed by (station, id) alone, each new frame went to its station's own place in
+   * the index: with thousands of stations talking, every frame dirtied a different index page, and the log wrote
+   * several times more to disk than the acknowledged database. Within the newest bucket the index is a few hundred
+   * pages that every batch reuses. A station's newest frames are read bucket by bucket, newest first.
+   */
+  function bucketStationIndex(): void {
+    const columns = (log.pragma('table_info(ocpp_messages)') as Array<{ name: string }>).map((c) => c.name);
+    if (columns.includes('bucket')) return;
+    log.transaction(() => {
+      log.exec(`ALTER TABLE ocpp_messages ADD COLUMN bucket INTEGER NOT NULL DEFAULT 0`);
+      log.exec(`UPDATE ocpp_messages SET bucket = id / ${BUCKET_ROWS}`);
+      log.exec(`CREATE INDEX ocpp_messages_by_bucket ON ocpp_messages (bucket, station_id, id);
+        DROP INDEX IF EXISTS ocpp_messages_by_station;`);
+    })();
+  }
+
+  const insert = log.prepare(`INSERT INTO ocpp_messages (id, bucket, station_id, at, direction, message_type, message_id, action, payload)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const trim = log.prepare('DELETE FROM ocpp_messages WHERE id <= ?');
+  const byStationInBucket = log.prepare(`SELECT id, station_id AS stationId, at, direction, message_type AS messageType,
+    message_id AS messageId, action, payload FROM ocpp_messages WHERE bucket = ? AND station_id = ? AND id < ? ORDER BY id DESC LIMIT ?`);
+  const oldestId = log.prepare('SELECT MIN(id) AS id FROM ocpp_messages').pluck();
+  // The worker is the log's only writer, so it numbers the frames itself (and so knows each one's bucket).
+  let lastId = (log.prepare('SELECT MAX(id) FROM ocpp_messages').pluck().get() as number | null) ?? 0;
+  let insertsSinceTrim = 0;
   let problemReported = false;
+
+  const storeLog = log.transaction((rows: Array<string | null>) => {
+    for (let i = 0; i < rows.length; i += LOG_FIELDS) {
+      const id = ++lastId;
+      insert.run(id, Math.floor(id / BUCKET_ROWS), rows[i], rows[i + 1], rows[i + 2], rows[i + 3], rows[i + 4], rows[i + 5], rows[i + 6]);
+    }
+    insertsSinceTrim += rows.length / LOG_FIELDS;
+    // Trimming in large steps deletes whole runs of pages instead of a few rows on every insert.
+    if (insertsSinceTrim >= Math.max(1000, data.messageLogMaxRows / 20)) {
+      trim.run(lastId - data.messageLogMaxRows);
+      insertsSinceTrim = 0;
+    }
+  });
+
+  type LogRow = Extract<FromWorker, { type: 'rows' }>['items'][number];
+
+  /** A station's frames before `beforeId`, newest first. */
+  function framesOf(stationId: string, beforeId: number, limit: number): LogRow[] {
+    const out: LogRow[] = [];
+    const oldest = oldestId.get() as number | null;
+    if (oldest === null) return out;
+    const before = Math.min(beforeId, lastId + 1);
+    for (let bucket = Math.floor((before - 1) / BUCKET_ROWS); bucket >= Math.floor(oldest / BUCKET_ROWS) && out.length < limit; bucket--) {
+      out.push(...(byStationInBucket.all(bucket, stationId, before, limit - out.length) as LogRow[]));
+    }
+    return out;
+  }
 
   function attempt(what: string, work: () => void): void {
     try {
@@ -91,10 +155,10 @@ function runStorageThread(): void {
   port.on('message', (message: ToWorker) => {
     switch (message.type) {
       case 'log':
-        return attempt('message log', () => messageLog.append(message.rows));
+        return attempt('message log', () => storeLog(message.rows));
       case 'query': {
-        let items: MessageLogEntry[] = [];
-        attempt('message log', () => (items = messageLog.framesOf(message.stationId, message.beforeId, message.limit)));
+        let items: LogRow[] = [];
+        attempt('message log', () => (items = framesOf(message.stationId, message.beforeId, message.limit)));
         return send({ type: 'rows', id: message.id, items });
       }
       case 'checkpoint':
@@ -103,8 +167,6 @@ function runStorageThread(): void {
         return send({ type: 'checkpointed', frames });
       case 'close':
         clearInterval(meterCheckpoints);
-        clearInterval(chunkAging);
-        attempt('message log', () => messageLog.storeOpenChunks());
         meterValues.close();
         database.close();
         log.close();
