@@ -8,29 +8,9 @@
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { WebSocketServer } from 'ws';
+import { minimalAnswer, SUBPROTOCOLS } from './minimal-answers.ts';
 
 const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' } } });
-
-const SUBPROTOCOLS = ['ocpp1.6', 'ocpp2.0.1', 'ocpp2.1'];
-let nextTransactionId = 1;
-
-function answer(version: string, action: string): Record<string, unknown> {
-  switch (action) {
-    case 'BootNotification':
-      return { status: 'Accepted', currentTime: new Date().toISOString(), interval: 300 };
-    case 'Heartbeat':
-      return { currentTime: new Date().toISOString() };
-    case 'Authorize':
-      return version === 'ocpp1.6' ? { idTagInfo: { status: 'Accepted' } } : { idTokenInfo: { status: 'Accepted' } };
-    case 'StartTransaction':
-      return { transactionId: nextTransactionId++, idTagInfo: { status: 'Accepted' } };
-    case 'DataTransfer':
-      return { status: 'Accepted' };
-    default:
-      // StatusNotification, MeterValues, StopTransaction, TransactionEvent and the notifications: an empty answer is valid.
-      return {};
-  }
-}
 
 const wss = new WebSocketServer({
   host: values.host,
@@ -55,7 +35,7 @@ wss.on('connection', (ws) => {
       return;
     }
     if (!Array.isArray(msg) || msg[0] !== 2 || typeof msg[1] !== 'string' || typeof msg[2] !== 'string') return;
-    ws.send(JSON.stringify([3, msg[1], answer(version, msg[2])]));
+    ws.send(JSON.stringify([3, msg[1], minimalAnswer(version, msg[2])]));
   });
   ws.on('error', () => {});
 });

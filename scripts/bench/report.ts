@@ -12,7 +12,7 @@ export interface Results {
   build: { built: boolean; reason: string; ms: number; warning?: string };
   load: { description: string; mix: string[]; windows: string };
   coldStart?: ColdStart;
-  runs: { baseline?: ServerRun; ampyard?: ServerRun };
+  runs: { baseline?: ServerRun; ampyard?: ServerRun; reference?: ServerRun };
   capacityRatio: number | null;
   persistence?: { meterValuesAnswered: number; meterValueRows: number; startsAnswered: number; transactionRows: number; ok: boolean; note: string };
   balancer: string;
@@ -84,7 +84,12 @@ export function formatReport(r: Results): string {
     `Windows: ${r.load.windows}`,
     '',
   ];
-  for (const [label, run] of [['Ampyard (the executable, SQLite, every message persisted)', amp], ['Baseline (bare ws, stores nothing)', base]] as const) {
+  const runs = [
+    ['Ampyard (the executable, SQLite, every message persisted)', amp],
+    ['Baseline (bare ws, stores nothing)', base],
+    ['Reference (bare ws + one SQLite row per CALL, answered after its fsynced group commit; nothing else)', r.runs.reference],
+  ] as const;
+  for (const [label, run] of runs) {
     if (!run) continue;
     lines.push(`${label}:`);
     lines.push(...stepTable(run));

@@ -2,7 +2,7 @@
  * npm run bench: Ampyard's built executable and a bare `ws` baseline under the same simulated load,
  * on 127.0.0.1, in one run. See scripts/bench/README.md.
  *
- *   npm run bench [-- --quick] [-- --ramp-only | --steady-only] [-- --only ampyard|baseline] [-- --profile] [-- --no-build] [-- --keep-data] [-- --executable FILE]
+ *   npm run bench [-- --quick] [-- --ramp-only | --steady-only] [-- --only ampyard|baseline|reference] [-- --profile] [-- --no-build] [-- --keep-data] [-- --executable FILE]
  */
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -17,7 +17,7 @@ import { describeMachine } from './machine.ts';
 import { extractBundle, formatProfile, summariseProfile } from './profile-summary.ts';
 import { formatReport, type Results } from './report.ts';
 import { runServer, type Plan } from './scenarios.ts';
-import { ampyardLaunch, baselineLaunch, killStartedServers, ServerProcess } from './server-process.ts';
+import { ampyardLaunch, baselineLaunch, killStartedServers, referenceLaunch, ServerProcess } from './server-process.ts';
 import { createApiToken, putStationsOnCircuit } from './site-setup.ts';
 import { capacityRatio, judgeTargets, type ColdStart } from './targets.ts';
 import type { ProbeResult } from './load-generator.ts';
@@ -204,7 +204,7 @@ async function main(): Promise<void> {
   const machine = describeMachine();
   const plan = args.quick ? quickPlan() : args['ramp-only'] ? rampOnlyPlan() : args['steady-only'] ? steadyOnlyPlan() : fullPlan();
   const only = args.only ?? (args.profile ? 'ampyard' : undefined);
-  if (only !== undefined && only !== 'ampyard' && only !== 'baseline') throw new Error('--only takes ampyard or baseline');
+  if (only !== undefined && only !== 'ampyard' && only !== 'baseline' && only !== 'reference') throw new Error('--only takes ampyard, baseline or reference');
   const notes: string[] = [];
 
   if (!process.version.startsWith('v24.')) notes.push(`run on Node ${process.version}; the project pins Node 24 (use npm run bench)`);
@@ -282,10 +282,15 @@ async function main(): Promise<void> {
     for (const m of results.load.mix) log(m);
 
     let profileDir: string | undefined;
-    if (only !== 'ampyard') {
+    if (only === 'reference') {
+      const dataDir = join(tempRoot, 'reference-data');
+      mkdirSync(dataDir, { recursive: true });
+      results.runs.reference = await runServer({ generator, launch: referenceLaunch(dataDir), dataDir: null, plan, log });
+    }
+    if (only === undefined || only === 'baseline') {
       results.runs.baseline = await runServer({ generator, launch: baselineLaunch(), dataDir: null, plan, log });
     }
-    if (only !== 'baseline') {
+    if (only === undefined || only === 'ampyard') {
       const dataDir = join(tempRoot, 'ampyard-data');
       const env: NodeJS.ProcessEnv = {};
       if (args.profile) {

@@ -1,13 +1,13 @@
 /**
  * Starts a server under test as a child process on 127.0.0.1, waits for its "ready" line, and
  * watches its CPU and memory. Ampyard runs as the built executable (or from source, to profile);
- * the baseline is baseline-server.ts on the same Node.
+ * the baseline (baseline-server.ts) and the opt-in reference (reference-server.ts) on the same Node.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { ProcMonitor } from './proc-stats.ts';
 
-export type ServerKind = 'ampyard' | 'baseline';
+export type ServerKind = 'ampyard' | 'baseline' | 'reference';
 
 export interface ServerLaunch {
   kind: ServerKind;
@@ -61,6 +61,11 @@ export function ampyardLaunch(executable: string, dataDir: string, extraEnv: Nod
 
 export function baselineLaunch(): ServerLaunch {
   return { kind: 'baseline', command: process.execPath, args: [fileURLToPath(new URL('./baseline-server.ts', import.meta.url)), '--port', '0'] };
+}
+
+/** The opt-in reference (reference-server.ts): one durable SQLite row per CALL, on the same Node. */
+export function referenceLaunch(dataDir: string): ServerLaunch {
+  return { kind: 'reference', command: process.execPath, args: [fileURLToPath(new URL('./reference-server.ts', import.meta.url)), '--port', '0', '--data-dir', dataDir] };
 }
 
 export class ServerProcess {
