@@ -12,6 +12,7 @@ import type { JsonSchema } from './define-route.ts';
 import { componentVariableFields, nullableInteger, nullableNumber, nullableText, nullableTime, record, schemaRef, text, time } from './schema-parts.ts';
 import { accessSchemas } from './access-schemas.ts';
 import { siteResourceSchemas } from './site-resource-schemas.ts';
+import { smartChargingSchemas } from './smart-charging-schemas.ts';
 import { stationRecordSchemas } from './station-record-schemas.ts';
 
 const connector = record('A connector of an EVSE', {
@@ -344,7 +345,7 @@ const commandDescription = record('A command one may send, with its parameters',
 
 export const resourceSchemas = {
   Health: health, About: about, SignedIn: signedIn, BrowserSession: browserSession, ImportCounts: importCounts, SiteSettings: siteSettings, StationEvent: stationEvent, StationWarning: stationWarning, OcppFrame: ocppFrame, FirmwareFile: firmwareFile, StationFirmwareState: stationFirmwareState,
-  CommandOutcome: commandOutcome, CommandDescription: commandDescription, Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, MeterSample: meterSample, StationMeterSample: stationMeterSample, Webhook: webhook, WebhookDelivery: webhookDelivery, Tariff: tariff, TransactionCost: transactionCost, Reservation: reservation, User: user, ApiToken: apiToken, ...siteResourceSchemas, ...accessSchemas, ...stationRecordSchemas };
+  CommandOutcome: commandOutcome, CommandDescription: commandDescription, Connector: connector, Evse: evse, Station: station, Transaction: transaction, IdToken: idToken, IdTokenGroup: idTokenGroup, MeterSample: meterSample, StationMeterSample: stationMeterSample, Webhook: webhook, WebhookDelivery: webhookDelivery, Tariff: tariff, TransactionCost: transactionCost, Reservation: reservation, User: user, ApiToken: apiToken, ...siteResourceSchemas, ...accessSchemas, ...stationRecordSchemas, ...smartChargingSchemas };
 
 export type ResourceName = keyof typeof resourceSchemas;
 

@@ -11,7 +11,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry', 'StationJob', 'StationFile', 'ConfigurationEntry', 'PendingRemoteStart', 'SecurityOverview', 'SecurityEvent', 'MeterReading', 'ImportCounts', 'SiteModel', 'StoredChargingProfile', 'DataTransfer', 'CertificateSigningRequest', 'ReportRequest', 'DeviceVariable', 'DisplayMessage', 'VariableMonitor', 'ChargingLimit'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry', 'StationJob', 'StationFile', 'ConfigurationEntry', 'PendingRemoteStart', 'SecurityOverview', 'SecurityEvent', 'MeterReading', 'ImportCounts', 'SiteModel', 'StoredChargingProfile', 'DataTransfer', 'CertificateSigningRequest', 'ReportRequest', 'DeviceVariable', 'DisplayMessage', 'VariableMonitor', 'ChargingLimit', 'ChargingProfileReport', 'EvChargingNeeds', 'EvChargingSchedule', 'CustomerInformationRequest', 'Iso15118Request', 'Ocpp21Message'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -428,6 +428,41 @@ describe('the OpenAPI document’s response schemas', () => {
       assert.deepEqual(limits['items'].map((l: any) => [l.evseId, l.source, l.schedules[0].periods[0].limit]), [[1, 'EMS', 20]]);
       assertMatches('/api/v1/stations/{id}/charging-limits', 'get', 200, limits);
 
+      // The profiles the station holds, as it reports them when asked.
+      const held = { id: 900, stackLevel: 0, chargingProfilePurpose: 'ChargingStationExternalConstraints', chargingProfileKind: 'Recurring', recurrencyKind: 'Daily', validTo: '2027-01-01T00:00:00Z', chargingSchedule: [{ id: 1, chargingRateUnit: 'W', startSchedule: '2026-05-01T00:00:00Z', chargingSchedulePeriod: [{ startPeriod: 0, limit: 11000 }] }] };
+      cs.handle('GetChargingProfiles', async ({ params }: any) => {
+        setTimeout(() => void cs.call('ReportChargingProfiles', { requestId: params.requestId, chargingLimitSource: 'EMS', evseId: 0, chargingProfile: [held] }), 20);
+        return { status: 'Accepted' };
+      });
+      await send('POST', '/stations/CP-EVENTS/commands/getChargingProfiles', { sources: ['EMS'] });
+      let reports: Record<string, any> = {};
+      await eventually(async () => (reports = await read('/stations/CP-EVENTS/charging-profile-reports'))['items'][0]?.complete === true, 5000, 'the report is complete');
+      assert.deepEqual(reports['items'][0].profiles.map((p: any) => [p.id, p.source, p.recurrency, p.schedules[0].periods[0].limit]), [[900, 'EMS', 'daily', 11000]]);
+      assertMatches('/api/v1/stations/{id}/charging-profile-reports', 'get', 200, reports);
+      assertMatches('/api/v1/stations/{id}/charging-profile-reports/{requestId}', 'get', 200, await read(`/stations/CP-EVENTS/charging-profile-reports/${reports['items'][0].requestId}`));
+      // What an ISO 15118 EV needs and the schedule it chose.
+      await cs.call('NotifyEVChargingNeeds', { evseId: 1, maxScheduleTuples: 24, chargingNeeds: { requestedEnergyTransfer: 'DC', departureTime: '2026-06-01T17:30:00Z', dcChargingParameters: { evMaxCurrent: 300, evMaxVoltage: 800, energyAmount: 60000, stateOfCharge: 35 } } });
+      const needs = await read('/stations/CP-EVENTS/ev-charging-needs');
+      assert.deepEqual(needs['items'].map((n: any) => [n.evseId, n.energyAmountWh, n.stateOfCharge, n.evMaxPowerW]), [[1, 60000, 35, null]]);
+      assertMatches('/api/v1/stations/{id}/ev-charging-needs', 'get', 200, needs);
+      await cs.call('NotifyEVChargingSchedule', { evseId: 1, timeBase: '2026-06-01T12:00:00Z', chargingSchedule: { id: 1, chargingRateUnit: 'W', duration: 19800, chargingSchedulePeriod: [{ startPeriod: 0, limit: 11000 }, { startPeriod: 3600, limit: 7400 }] } });
+      const evSchedules = await read('/stations/CP-EVENTS/ev-charging-schedules');
+      assert.deepEqual(evSchedules['items'].map((e: any) => [e.evseId, e.schedule.periods.map((p: any) => p.limit)]), [[1, [11000, 7400]]]);
+      assertMatches('/api/v1/stations/{id}/ev-charging-schedules', 'get', 200, evSchedules);
+      // A data subject request, answered in two parts; an ISO 15118 certificate request nobody can answer offline.
+      cs.handle('CustomerInformation', async () => ({ status: 'Accepted' }));
+      const asked = await send('POST', '/stations/CP-EVENTS/commands/customerInformation', { idToken: { idToken: 'RFID-9', type: 'ISO14443' }, clear: false });
+      const requestId = asked['result'].requestId;
+      await cs.call('NotifyCustomerInformation', { requestId, seqNo: 0, tbc: true, generatedAt: now, data: 'token RFID-9; ' });
+      await cs.call('NotifyCustomerInformation', { requestId, seqNo: 1, generatedAt: now, data: 'sessions: 14' });
+      const customer = await read('/stations/CP-EVENTS/customer-information');
+      assert.deepEqual([customer['items'][0].complete, customer['items'][0].data, customer['items'][0].parts.length], [true, 'token RFID-9; sessions: 14', 2]);
+      assertMatches('/api/v1/stations/{id}/customer-information', 'get', 200, customer);
+      await cs.call('Get15118EVCertificate', { iso15118SchemaVersion: 'urn:iso:15118:2:2013:MsgDef', action: 'Install', exiRequest: Buffer.from('EXI request').toString('base64') });
+      const iso = await read('/stations/CP-EVENTS/iso15118-requests');
+      assert.deepEqual(iso['items'].map((r: any) => [r.action, r.status]), [['Get15118EVCertificate', 'Failed']]);
+      assertMatches('/api/v1/stations/{id}/iso15118-requests', 'get', 200, iso);
+
       const events = await read('/stations/CP-EVENTS/events');
       assert.equal(events['items'].length, 2);
       assertMatches('/api/v1/stations/{id}/events', 'get', 200, events);
@@ -437,6 +472,19 @@ describe('the OpenAPI document’s response schemas', () => {
       const cleared = await send('POST', `/alarms/${alarms['items'][0].id}/clear`);
       assert.equal(cleared['clearedBy'], 'operator');
       assertMatches('/api/v1/alarms/{id}/clear', 'post', 200, cleared);
+    } finally {
+      await cs.close({ force: true });
+    }
+  });
+
+  it('types the OCPP 2.1-only messages a station sent', async () => {
+    const cs = await strictStation(server, 'CP-V21', '2.1');
+    try {
+      await cs.call('ClosePeriodicEventStream', { id: 1 });
+      await cs.call('NotifyDERAlarm', { controlType: 'HVMustTrip', gridEventFault: 'OverVoltage', timestamp: new Date().toISOString() });
+      const messages = await read('/stations/CP-V21/ocpp21-messages');
+      assert.deepEqual(messages['items'].map((m: any) => [m.action, m.kind]), [['NotifyDERAlarm', 'call'], ['ClosePeriodicEventStream', 'call']]);
+      assertMatches('/api/v1/stations/{id}/ocpp21-messages', 'get', 200, messages);
     } finally {
       await cs.close({ force: true });
     }

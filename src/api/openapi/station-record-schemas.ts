@@ -91,7 +91,7 @@ const certificateSigningRequest = record('A certificate signing request a statio
   updatedAt: time,
 });
 
-const reportRequest = record('A report Ampyard asked a station for, and how far it came', {
+const reportRequestFields = {
   requestId: { type: 'integer' },
   kind: text,
   params: { type: 'object' },
@@ -100,6 +100,36 @@ const reportRequest = record('A report Ampyard asked a station for, and how far 
   partsReceived: { type: 'integer' },
   lastSeqNo: nullableInteger,
   completedAt: nullableTime,
+};
+const reportRequest = record('A report Ampyard asked a station for, and how far it came', reportRequestFields);
+
+const customerInformationRequest = record('A CustomerInformation request and the NotifyCustomerInformation parts that answer it', {
+  ...reportRequestFields,
+  data: { type: 'string', description: 'Every part’s data in seqNo order' },
+  complete: { type: 'boolean', description: 'The last part came and none is missing' },
+  parts: { type: 'array', items: record('One part', { seqNo: { type: 'integer' }, data: text, generatedAt: time, receivedAt: time }) },
+});
+
+const iso15118Request = record('An ISO 15118 certificate request a station made and how Ampyard answered it', {
+  id: { type: 'integer' },
+  stationId: text,
+  action: { enum: ['Get15118EVCertificate', 'GetCertificateStatus'] },
+  request: { type: 'object', description: 'As received, e.g. { iso15118SchemaVersion, action, exiRequest } or { ocspRequestData }' },
+  status: { type: 'string', description: 'Accepted or Failed' },
+  reasonCode: nullableText,
+  reason: nullableText,
+  answeredBy: { type: 'string', description: 'The provider or status source that answered (offline: nobody could)' },
+  receivedAt: time,
+});
+
+const ocpp21Message = record('An OCPP 2.1-only message a station sent, which Ampyard keeps but does not act on', {
+  id: { type: 'integer' },
+  stationId: text,
+  action: text,
+  kind: { enum: ['call', 'send'], description: 'send: 2.1’s unanswered SEND' },
+  payload: { type: 'object' },
+  answer: { description: 'What Ampyard answered: the response payload or { error, description }; null for a SEND' },
+  receivedAt: time,
 });
 
 const deviceVariable = record('One attribute of a variable of an OCPP 2.x station’s device model, as last reported or read', {
@@ -161,26 +191,4 @@ const monitorInventory = {
   },
 };
 
-const reportedSchedule = record('A charging schedule as a station reported it', {
-  id: nullableInteger,
-  unit: { enum: ['A', 'W'] },
-  startSchedule: nullableTime,
-  duration: nullableInteger,
-  minRate: nullableNumber,
-  periods: {
-    type: 'array',
-    items: record('A period', { startSeconds: { type: 'integer' }, limit: nullableNumber, phases: nullableInteger, phaseToUse: nullableInteger }),
-  },
-});
-
-const chargingLimit = record('A limit set on a station from outside Ampyard (OCPP 2.x NotifyChargingLimit)', {
-  stationId: text,
-  evseId: { type: 'integer', description: '0: the whole station' },
-  source: { type: 'string', description: 'EMS, Other, SO, CSO, …' },
-  gridCritical: nullableBoolean,
-  localGeneration: nullableBoolean,
-  schedules: { type: 'array', items: reportedSchedule, description: 'Empty: the station said a limit applies but not what it is' },
-  reportedAt: time,
-});
-
-export const stationRecordSchemas = { StationJob: stationJob, StationFile: stationFile, ConfigurationEntry: configurationEntry, PendingRemoteStart: pendingRemoteStart, StoredChargingProfile: storedChargingProfile, DataTransfer: dataTransfer, CertificateSigningRequest: certificateSigningRequest, ReportRequest: reportRequest, DeviceVariable: deviceVariable, DisplayMessage: displayMessage, VariableMonitor: variableMonitor, MonitorInventory: monitorInventory, ChargingLimit: chargingLimit };
+export const stationRecordSchemas = { StationJob: stationJob, StationFile: stationFile, ConfigurationEntry: configurationEntry, PendingRemoteStart: pendingRemoteStart, StoredChargingProfile: storedChargingProfile, DataTransfer: dataTransfer, CertificateSigningRequest: certificateSigningRequest, ReportRequest: reportRequest, CustomerInformationRequest: customerInformationRequest, Iso15118Request: iso15118Request, Ocpp21Message: ocpp21Message, DeviceVariable: deviceVariable, DisplayMessage: displayMessage, VariableMonitor: variableMonitor, MonitorInventory: monitorInventory };

@@ -36,7 +36,10 @@ export function diagnosticsRoutes(services: Services): Hono {
 
   defineRoute<{ limit: number }>(
     app,
-    { method: 'get', path: '/stations/:id/customer-information', summary: 'Customer information reports of a station', tags, query: { limit: limitParam(50, 200) } },
+    {
+      method: 'get', path: '/stations/:id/customer-information', summary: 'Customer information reports of a station', tags, query: { limit: limitParam(50, 200) },
+      responses: { 200: { description: 'Newest request first', schema: itemsOf('CustomerInformationRequest') } },
+    },
     (c, { query }) => c.json({ items: customerInformation.list(station(c.req.param('id')), query.limit) }),
   );
 
