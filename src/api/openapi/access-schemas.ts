@@ -46,6 +46,33 @@ const issuedCertificate = record('A certificate the site CA issued to a station'
   validity: { enum: ['valid', 'expiring', 'expired', 'revoked', 'not-yet-valid'], description: '`expiring` within the renewal window' },
 });
 
+const hashData = {
+  hashAlgorithm: { enum: ['SHA256', 'SHA384', 'SHA512'] },
+  issuerNameHash: text,
+  issuerKeyHash: text,
+  serialNumber: text,
+};
+const expiry = { enum: ['valid', 'expiring', 'expired', 'revoked', 'not-yet-valid', 'unknown'], description: '`unknown`: only hash data is known, not the certificate' };
+
+const stationCertificates = record('A station’s certificates: what it has installed, when each type was last asked for, expiry warnings, and what the site CA issued it', {
+  items: {
+    type: 'array',
+    items: record('An installed certificate', {
+      ...hashData,
+      certificateType: text,
+      childCertificateHashData: { oneOf: [{ type: 'null' }, { type: 'array', items: record('A sub-CA certificate', hashData) }], description: '2.x V2GCertificateChain' },
+      source: { enum: ['station', 'installed'], description: 'station: reported by GetInstalledCertificateIds; installed: Ampyard installed it' },
+      certificate: { ...nullableText, description: 'PEM, when Ampyard installed it' },
+      reportedAt: time,
+      notAfter: nullableTime,
+      expiry,
+    }),
+  },
+  checks: { type: 'array', items: record('When a certificate type was last asked for', { certificateType: text, checkedAt: time }) },
+  warnings: { type: 'array', items: record('A certificate that is expiring or expired', { certificateType: text, serialNumber: text, notAfter: nullableTime, expiry }) },
+  issued: { type: 'array', items: schemaRef('IssuedCertificate') },
+});
+
 const stationSecurityDetail = {
   type: 'object',
   description: 'A station’s security settings, the profile it must use now, and the newest certificates issued to it',
@@ -122,6 +149,7 @@ export const accessSchemas = {
   StationSecurity: stationSecurity,
   StationSecurityDetail: stationSecurityDetail,
   IssuedCertificate: issuedCertificate,
+  StationCertificates: stationCertificates,
   LocalListStatus: localListStatus,
   LocalListEntry: localListEntry,
   LocalListToken: localListToken,

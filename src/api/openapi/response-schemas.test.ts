@@ -11,7 +11,7 @@ type Schema = Record<string, any>;
 type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
-const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry', 'StationJob', 'StationFile', 'ConfigurationEntry', 'PendingRemoteStart', 'SecurityOverview', 'SecurityEvent', 'MeterReading', 'ImportCounts', 'SiteModel', 'StoredChargingProfile', 'DataTransfer', 'CertificateSigningRequest', 'ReportRequest', 'DeviceVariable', 'DisplayMessage', 'VariableMonitor', 'ChargingLimit', 'ChargingProfileReport', 'EvChargingNeeds', 'EvChargingSchedule', 'CustomerInformationRequest', 'Iso15118Request', 'Ocpp21Message'];
+const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry', 'StationJob', 'StationFile', 'ConfigurationEntry', 'PendingRemoteStart', 'SecurityOverview', 'SecurityEvent', 'MeterReading', 'ImportCounts', 'SiteModel', 'StoredChargingProfile', 'DataTransfer', 'CertificateSigningRequest', 'ReportRequest', 'DeviceVariable', 'DisplayMessage', 'VariableMonitor', 'ChargingLimit', 'ChargingProfileReport', 'EvChargingNeeds', 'EvChargingSchedule', 'CustomerInformationRequest', 'Iso15118Request', 'Ocpp21Message', 'StationCertificates'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
@@ -504,6 +504,13 @@ describe('the OpenAPI document’s response schemas', () => {
       return issued['items'].length === 1 && issued['items'][0].delivery === 'accepted';
     }, 10_000, 'the certificate is issued and delivered');
     assertMatches('/api/v1/stations/{id}/security/certificates', 'get', 200, issued);
+    // What the station reports having installed, beside what the site CA issued it.
+    station.handle('GetInstalledCertificateIds', async () => ({ status: 'Accepted', certificateHashData: [{ hashAlgorithm: 'SHA256', issuerNameHash: 'a1'.repeat(32), issuerKeyHash: 'b2'.repeat(32), serialNumber: '0f' }] }));
+    await send('POST', '/stations/CP-SCHEMA/commands/getInstalledCertificateIds', { certificateType: 'CSMSRootCertificate' });
+    const certificates = await read('/stations/CP-SCHEMA/certificates');
+    assert.deepEqual(certificates['items'].map((c: any) => [c.certificateType, c.serialNumber, c.expiry]), [['CSMSRootCertificate', '0f', 'unknown']]);
+    assert.deepEqual([certificates['checks'].length, certificates['issued'].length], [1, 1]);
+    assertMatches('/api/v1/stations/{id}/certificates', 'get', 200, certificates);
     const csrs = await read('/stations/CP-SCHEMA/csrs');
     assert.deepEqual(csrs['items'].map((r: any) => [r.status, r.certificateStatus]), [['installed', 'accepted']]);
     assertMatches('/api/v1/stations/{id}/csrs', 'get', 200, csrs);

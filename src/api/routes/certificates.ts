@@ -2,7 +2,7 @@ import { Hono } from 'hono';
 import type { Services } from '../../app/services.ts';
 import { inventoryWithExpiry, knownRoots } from '../../domain/certificate-expiry.ts';
 import { defineRoute } from '../openapi/define-route.ts';
-import { itemsOf } from '../openapi/resource-schemas.ts';
+import { itemsOf, resourceRef } from '../openapi/resource-schemas.ts';
 import { enumParam, limitParam } from '../openapi/query-params.ts';
 
 const csrStatuses = ['pending', 'rejected', 'superseded', 'installed'] as const;
@@ -23,6 +23,7 @@ export function certificateRoutes(services: Services): Hono {
         'The inventory as last reported (GetInstalledCertificateIds) or changed by installs and deletes, with each certificate’s end where Ampyard can tell it and `warnings` for those expiring within `warnDays` or expired; plus the certificates the site CA issued to the station.',
       tags,
       query: { warnDays: { type: 'integer', minimum: 0, maximum: 3650, default: 60, description: 'Warn this many days before a certificate ends' } },
+      responses: { 200: { description: 'The certificates', schema: resourceRef('StationCertificates') } },
     },
     (c, { query }) => {
       const id = c.req.param('id')!;
