@@ -7,35 +7,17 @@
  */
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { WebSocketServer } from 'ws';
-import { minimalAnswer, SUBPROTOCOLS } from './minimal-answers.ts';
+import { minimalAnswer, minimalOcppServer, readCall } from './minimal-answers.ts';
 
 const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' } } });
 
-const wss = new WebSocketServer({
-  host: values.host,
-  port: Number(values.port),
-  perMessageDeflate: false,
-  clientTracking: false,
-  maxPayload: 4 * 1024 * 1024,
-  handleProtocols: (offered) => {
-    for (const p of offered) if (SUBPROTOCOLS.includes(p)) return p;
-    return false;
-  },
-});
+const wss = minimalOcppServer(values.host, Number(values.port));
 
 wss.on('connection', (ws) => {
   const version = ws.protocol;
   ws.on('message', (data, isBinary) => {
-    if (isBinary) return;
-    let msg: unknown;
-    try {
-      msg = JSON.parse(data.toString());
-    } catch {
-      return;
-    }
-    if (!Array.isArray(msg) || msg[0] !== 2 || typeof msg[1] !== 'string' || typeof msg[2] !== 'string') return;
-    ws.send(JSON.stringify([3, msg[1], minimalAnswer(version, msg[2])]));
+    const call = readCall(data, isBinary);
+    if (call) ws.send(JSON.stringify([3, call.id, minimalAnswer(version, call.action)]));
   });
   ws.on('error', () => {});
 });

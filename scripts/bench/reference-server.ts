@@ -11,8 +11,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import BetterSqlite3 from 'better-sqlite3';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { minimalAnswer, SUBPROTOCOLS } from './minimal-answers.ts';
+import type { WebSocket } from 'ws';
+import { minimalAnswer, minimalOcppServer, readCall } from './minimal-answers.ts';
 
 const { values } = parseArgs({ options: { port: { type: 'string', default: '0' }, host: { type: 'string', default: '127.0.0.1' }, 'data-dir': { type: 'string' } } });
 if (!values['data-dir']) throw new Error('--data-dir is required');
@@ -47,31 +47,15 @@ function commit(): void {
   for (const p of batch) p.ws.send(p.reply);
 }
 
-const wss = new WebSocketServer({
-  host: values.host,
-  port: Number(values.port),
-  perMessageDeflate: false,
-  clientTracking: false,
-  maxPayload: 4 * 1024 * 1024,
-  handleProtocols: (offered) => {
-    for (const p of offered) if (SUBPROTOCOLS.includes(p)) return p;
-    return false;
-  },
-});
+const wss = minimalOcppServer(values.host, Number(values.port));
 
 wss.on('connection', (ws, request) => {
   const version = ws.protocol;
   const stationId = decodeURIComponent((request.url ?? '').split('/').pop() ?? '');
   ws.on('message', (data, isBinary) => {
-    if (isBinary) return;
-    let msg: unknown;
-    try {
-      msg = JSON.parse(data.toString());
-    } catch {
-      return;
-    }
-    if (!Array.isArray(msg) || msg[0] !== 2 || typeof msg[1] !== 'string' || typeof msg[2] !== 'string') return;
-    queue.push({ ws, stationId, action: msg[2], payload: JSON.stringify(msg[3] ?? null), reply: JSON.stringify([3, msg[1], minimalAnswer(version, msg[2])]) });
+    const call = readCall(data, isBinary);
+    if (!call) return;
+    queue.push({ ws, stationId, action: call.action, payload: JSON.stringify(call.payload ?? null), reply: JSON.stringify([3, call.id, minimalAnswer(version, call.action)]) });
     if (!scheduled) {
       scheduled = true;
       setTimeout(commit, 2);
