@@ -65,6 +65,11 @@ export class TransactionService {
     return this.repo.get(id);
   }
 
+  /** A session's station and meter start (undefined: no such session). */
+  startOf(id: number): Pick<Transaction, 'stationId' | 'meterStartWh'> | undefined {
+    return this.repo.startOf(id);
+  }
+
   byStationTxId(stationId: string, stationTxId: string): Transaction | undefined {
     return this.repo.byStationTxId(stationId, stationTxId);
   }

@@ -9,7 +9,7 @@ import type { HandlerContext } from './dispatcher.ts';
  * the quirk is kept on the station, with a warning the operator can act on. (Storing the quirk is not waited for:
  * were it lost, the next session would show it again.)
  */
-export function withRegisterUnits(ctx: HandlerContext, samples: MeterSample[], session?: Transaction): MeterSample[] {
+export function withRegisterUnits(ctx: HandlerContext, samples: MeterSample[], session?: Pick<Transaction, 'meterStartWh'>): MeterSample[] {
   const { stations, warnings } = ctx.services;
   const station = stations.get(ctx.stationId);
   if (!station || samples.length === 0) return samples;

@@ -120,6 +120,11 @@ export class TransactionsRepo {
     return this.toTransaction(this.activeRows.get(id) ?? this.remember(this.s.byId.get(id) as Row | undefined));
   }
 
+  /** The fields a meter value needs checked against, without building the whole session (a per-message path). */
+  startOf(id: number): Pick<Transaction, 'stationId' | 'meterStartWh'> | undefined {
+    return this.activeRows.get(id) ?? this.remember(this.s.byId.get(id) as Row | undefined);
+  }
+
   private remember(row: Row | undefined): Row | undefined {
     if (row?.status === 'active' && !this.db.inTransaction) {
       this.activeRows.set(row.id, row);

@@ -93,7 +93,7 @@ export const v16Transactions: HandlerTable = {
     const { transactions, warnings } = ctx.services;
     const connectorId = p['connectorId'] as number;
     const transactionId = int(p['transactionId']);
-    const session = transactionId === null ? undefined : transactions.get(transactionId);
+    const session = transactionId === null ? undefined : transactions.startOf(transactionId);
     const samples = withRegisterUnits(ctx, samplesFrom16(p['meterValue']), session?.stationId === ctx.stationId ? session : undefined);
     const linked = await transactions.recordMeterValues(ctx.stationId, connectorId, transactionId, samples);
     if (transactionId !== null && !linked) {
