@@ -200,14 +200,15 @@ export class TransactionService {
   /** Stores meter samples (acknowledged only once durable) and updates the session's live figures. */
   async recordMeterValues(stationId: string, evseId: number, transactionId: number | null, samples: MeterSample[]): Promise<Transaction | undefined> {
     if (samples.length === 0) return undefined;
-    let linked = transactionId !== null ? this.repo.get(transactionId) : undefined;
-    if (linked && linked.stationId !== stationId) linked = undefined;
+    // Which session they belong to; the session itself is read once they are stored (see below).
+    let linked: number | undefined;
+    if (transactionId !== null) linked = this.repo.startOf(transactionId)?.stationId === stationId ? transactionId : undefined;
     // Clock-aligned values come without a transaction id; they still belong to the session running on the EVSE.
-    if (!linked && transactionId === null && evseId > 0) linked = this.repo.activeOnEvse(stationId, evseId)[0];
-    await this.storeFor(stationId, evseId, linked?.id ?? null, samples);
-    if (!linked) return undefined;
+    else if (evseId > 0) linked = this.repo.activeOnEvse(stationId, evseId)[0]?.id;
+    await this.storeFor(stationId, evseId, linked ?? null, samples);
+    if (linked === undefined) return undefined;
     // The session as it is now: a stop may have been stored while the samples were.
-    const current = this.repo.get(linked.id);
+    const current = this.repo.get(linked);
     if (!current) return undefined;
     const tx = this.applyLive(current, samples, (id, due) => void this.writes.run(() => this.repo.writeLive(id, due)).catch(() => {}));
     if (tx.status === 'active') this.events.publish({ type: 'transaction.updated', data: tx });
