@@ -117,11 +117,15 @@ export class TransactionsRepo {
   }
 
   get(id: number): Transaction | undefined {
-    return this.toTransaction(this.activeRows.get(id) ?? this.remember(this.s.byId.get(id) as Row | undefined));
+    return this.toTransaction(this.row(id));
   }
 
   /** The fields a meter value needs checked against, without building the whole session (a per-message path). */
   startOf(id: number): Pick<Transaction, 'stationId' | 'meterStartWh'> | undefined {
+    return this.row(id);
+  }
+
+  private row(id: number): Row | undefined {
     return this.activeRows.get(id) ?? this.remember(this.s.byId.get(id) as Row | undefined);
   }
 

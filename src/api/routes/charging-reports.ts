@@ -26,14 +26,20 @@ export function chargingReportRoutes(services: Services): Hono {
     (c, { query }) => c.json({ items: chargingProfileReports.list(station(c.req.param('id')), query.limit) }),
   );
 
-  const oneReport = { 200: { description: 'The request and what was reported for it', schema: schemaRef('ChargingProfileReport') } };
-  defineRoute(app, { method: 'get', path: '/:id/charging-profile-reports/:requestId', summary: 'One charging profile report', tags, params: { requestId: { type: 'integer' } }, responses: oneReport }, (c) => {
-    const id = station(c.req.param('id'));
-    const raw = c.req.param('requestId')!;
-    const report = /^\d{1,10}$/.test(raw) ? chargingProfileReports.get(id, Number(raw)) : undefined;
-    if (!report) throw new ApiError(404, 'not_found', `no charging profile report ${raw} from station ${id}`);
-    return c.json(report);
-  });
+  defineRoute(
+    app,
+    {
+      method: 'get', path: '/:id/charging-profile-reports/:requestId', summary: 'One charging profile report', tags, params: { requestId: { type: 'integer' } },
+      responses: { 200: { description: 'The request and what was reported for it', schema: schemaRef('ChargingProfileReport') } },
+    },
+    (c) => {
+      const id = station(c.req.param('id'));
+      const raw = c.req.param('requestId')!;
+      const report = /^\d{1,10}$/.test(raw) ? chargingProfileReports.get(id, Number(raw)) : undefined;
+      if (!report) throw new ApiError(404, 'not_found', `no charging profile report ${raw} from station ${id}`);
+      return c.json(report);
+    },
+  );
 
   defineRoute(app, { method: 'get', path: '/:id/charging-limits', summary: 'Limits set on a station from outside Ampyard', tags, responses: { 200: { description: 'The limits in force', schema: itemsOf('ChargingLimit') } } }, (c) => c.json({ items: chargingLimits.list(station(c.req.param('id'))) }));
   defineRoute(
