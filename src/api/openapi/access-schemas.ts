@@ -29,6 +29,9 @@ const securityFields = {
 
 const stationSecurity = record('A station’s security settings (never a password or its hash)', securityFields);
 
+/** A certificate's validity as src/domain/station-security-state.ts tells it (CertificateValidity). */
+const validities = ['valid', 'expiring', 'expired', 'revoked', 'not-yet-valid'];
+
 const issuedCertificate = record('A certificate the site CA issued to a station', {
   serialNumber: { type: 'string', description: 'Lower-case hex' },
   stationId: text,
@@ -43,7 +46,7 @@ const issuedCertificate = record('A certificate the site CA issued to a station'
   revokedAt: nullableTime,
   revocationReason: nullableText,
   renewalRequestedAt: nullableTime,
-  validity: { enum: ['valid', 'expiring', 'expired', 'revoked', 'not-yet-valid'], description: '`expiring` within the renewal window' },
+  validity: { enum: validities, description: '`expiring` within the renewal window' },
 });
 
 const hashData = {
@@ -52,7 +55,7 @@ const hashData = {
   issuerKeyHash: text,
   serialNumber: text,
 };
-const expiry = { enum: ['valid', 'expiring', 'expired', 'revoked', 'not-yet-valid', 'unknown'], description: '`unknown`: only hash data is known, not the certificate' };
+const expiry = { enum: [...validities, 'unknown'], description: '`unknown`: only hash data is known, not the certificate' };
 
 const stationCertificates = record('A station’s certificates: what it has installed, when each type was last asked for, expiry warnings, and what the site CA issued it', {
   items: {
