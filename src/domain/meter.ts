@@ -90,8 +90,12 @@ export function normaliseSample(raw: RawSample): MeterSample {
 
 /** The whole-of-EVSE energy register (no phase), in Wh, if the samples hold one. */
 export function energyRegister(samples: MeterSample[]): number | null {
-  const register = samples.find((s) => s.measurand === 'Energy.Active.Import.Register' && s.phase === null && s.value !== null);
-  return register?.value ?? null;
+  return samples.find(isRegisterReading)?.value ?? null;
+}
+
+/** A reading of the whole-of-EVSE energy register (what sessions' energy is computed from). */
+export function isRegisterReading(s: MeterSample): boolean {
+  return s.measurand === 'Energy.Active.Import.Register' && s.phase === null && s.value !== null;
 }
 
 /**
@@ -116,10 +120,40 @@ export function activePower(samples: MeterSample[]): number | null {
  * replaced) and climbs again: sums the increases over the readings in time order.
  */
 export function energyBetween(readings: number[]): number {
-  let total = 0;
-  for (let i = 1; i < readings.length; i++) {
-    const delta = readings[i]! - readings[i - 1]!;
-    total += delta >= 0 ? delta : readings[i]!;
+  return summariseRegister(readings).increase;
+}
+
+/** Register readings in time order, summarised so that more can be added later (energyBetween over all of them). */
+export interface RegisterSummary {
+  count: number;
+  first: number | null;
+  last: number | null;
+  /** energyBetween(the readings) */
+  increase: number;
+}
+
+/** `readings` (in time order) added after those `previous` summarises. */
+export function summariseRegister(readings: readonly number[], previous: RegisterSummary = { count: 0, first: null, last: null, increase: 0 }): RegisterSummary {
+  let { count, first, last, increase } = previous;
+  for (const reading of readings) {
+    if (last !== null) increase += reading >= last ? reading - last : reading;
+    first ??= reading;
+    last = reading;
+    count++;
   }
-  return total;
+  return { count, first, last, increase };
+}
+
+/**
+ * A session's energy from its start register, its stored readings (summarised) and its stop register, as
+ * energyBetween([start, ...readings, stop]) leaving out the nulls; null with fewer than two readings in all.
+ */
+export function sessionEnergy(startWh: number | null, stored: RegisterSummary, stopWh: number | null): number | null {
+  let total = startWh === null ? { count: 0, first: null, last: null, increase: 0 } : summariseRegister([startWh]);
+  if (stored.count > 0) {
+    total = summariseRegister([stored.first!], total);
+    total = { ...total, count: total.count + stored.count - 1, last: stored.last, increase: total.increase + stored.increase };
+  }
+  if (stopWh !== null) total = summariseRegister([stopWh], total);
+  return total.count < 2 ? null : total.increase;
 }

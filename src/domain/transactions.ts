@@ -2,7 +2,7 @@ import type { Logger } from '../log/logger.ts';
 import type { TransactionsRepo } from '../storage/transactions-repo.ts';
 import type { WriteQueue } from '../storage/write-queue.ts';
 import type { EventBus } from './events.ts';
-import { activePower, energyBetween, energyRegister, type MeterSample } from './meter.ts';
+import { activePower, energyRegister, sessionEnergy, type MeterSample, type RegisterSummary } from './meter.ts';
 import type { Transaction, TransactionFilter } from './transaction.ts';
 
 export interface StationStart {
@@ -215,9 +215,10 @@ export class TransactionService {
     return tx;
   }
 
-  private storeFor(stationId: string, evseId: number, transactionId: number | null, samples: MeterSample[]): Promise<void> {
+  private async storeFor(stationId: string, evseId: number, transactionId: number | null, samples: MeterSample[]): Promise<void> {
     this.repo.noteSamples(transactionId, samples);
-    return this.store(stationId, evseId, transactionId, samples);
+    await this.store(stationId, evseId, transactionId, samples);
+    if (transactionId !== null) this.repo.noteStored(transactionId, samples);
   }
 
   /**
@@ -225,15 +226,9 @@ export class TransactionService {
    * `writeDue`, which a lost write only delays, see LiveFigures); returns the session with them.
    */
   private applyLive(linked: Transaction, samples: MeterSample[], writeDue: (id: number, due: NonNullable<ReturnType<TransactionsRepo['live']['record']>>) => void): Transaction {
-    const byTime = new Map<string, MeterSample[]>();
-    for (const s of samples) {
-      const group = byTime.get(s.timestamp);
-      if (group) group.push(s);
-      else byTime.set(s.timestamp, [s]);
-    }
     const now = new Date().toISOString();
     let tx = linked;
-    for (const [at, group] of [...byTime].sort(([a], [b]) => a.localeCompare(b))) {
+    for (const [at, group] of byTimestamp(samples)) {
       const meterWh = energyRegister(group);
       const powerW = activePower(group);
       const due = this.repo.live.record(tx.id, at, meterWh, powerW, now);
@@ -272,14 +267,25 @@ export class TransactionService {
   private closeWithoutStation(tx: Transaction, why: Reconciliation, at: string, reason: string): void {
     const stopAt = at < tx.startedAt ? tx.startedAt : at;
     // After a crash the row's live figures may lag its stored samples (see LiveFigures): the register is read from those.
-    const registers = this.repo.registerReadings(tx.id);
-    const meterStopWh = registers.at(-1) ?? tx.lastMeterWh;
+    const registers = this.repo.registerSummary(tx.id);
+    const meterStopWh = registers.last ?? tx.lastMeterWh;
     this.repo.end({ id: tx.id, endedAt: stopAt, meterStopWh, energyWh: this.energy(tx, meterStopWh, registers), stopReason: reason, endedBy: why, stopIdToken: null });
   }
 
-  private energy(tx: Transaction, meterStopWh: number | null, registers = this.repo.registerReadings(tx.id)): number | null {
-    const readings = [tx.meterStartWh, ...registers, meterStopWh].filter((v): v is number => v !== null);
-    if (readings.length < 2) return null;
-    return energyBetween(readings);
+  private energy(tx: Transaction, meterStopWh: number | null, registers: RegisterSummary = this.repo.registerSummary(tx.id)): number | null {
+    return sessionEnergy(tx.meterStartWh, registers, meterStopWh);
   }
+}
+
+/** Samples grouped by timestamp, oldest first (most messages hold one timestamp: no grouping needed). */
+function byTimestamp(samples: MeterSample[]): Array<[string, MeterSample[]]> {
+  const first = samples[0]!.timestamp;
+  if (samples.every((s) => s.timestamp === first)) return [[first, samples]];
+  const byTime = new Map<string, MeterSample[]>();
+  for (const s of samples) {
+    const group = byTime.get(s.timestamp);
+    if (group) group.push(s);
+    else byTime.set(s.timestamp, [s]);
+  }
+  return [...byTime].sort(([a], [b]) => a.localeCompare(b));
 }

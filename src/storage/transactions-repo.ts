@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { MeterSample } from '../domain/meter.ts';
+import { summariseRegister, type MeterSample, type RegisterSummary } from '../domain/meter.ts';
 import type { Transaction, TransactionFilter } from '../domain/transaction.ts';
 import type { Db } from './database.ts';
 import { LiveFigures, type Figures as LiveRowFigures } from './live-figures.ts';
 import { LIVE_MEASURANDS } from './live-readings-repo.ts';
 import { MeterValuesWriter } from './meter-values/meter-values-writer.ts';
+import { SessionRegisters } from './session-registers.ts';
 import { Where, pagedList } from './paged-query.ts';
 
 const columns = `id, station_id AS stationId, evse_id AS evseId, connector_id AS connectorId, station_tx_id AS stationTxId,
@@ -21,6 +22,14 @@ type Row = Omit<Transaction, 'offline'> & { offline: number };
  * scans the EVSE's index entries in that window, so it is kept short.
  */
 const SESSION_MARGIN_MS = 3600_000;
+
+function shifted(at: string, ms: number): string | null {
+  const t = Date.parse(at);
+  return Number.isNaN(t) ? null : new Date(t + ms).toISOString();
+}
+
+/** The earliest stamp of a session's samples that is looked for. */
+const windowStart = (startedAt: string) => shifted(startedAt, -SESSION_MARGIN_MS) ?? '';
 
 /**
  * A session's samples through meter_values_by_station (migration 19 dropped the index by transaction, which
@@ -69,6 +78,7 @@ export class TransactionsRepo {
    * chargers report energy alone, and their sessions need no look-up after every meter value.
    */
   private readonly withoutLiveReadings = new Set<number>();
+  private readonly registers = new SessionRegisters();
   private samples: MeterValuesWriter | undefined;
   /**
    * Running sessions' rows as committed, by id, and their ids by "stationId stationTxId": every meter value
@@ -174,11 +184,13 @@ export class TransactionsRepo {
       this.s.setStationTxId.run(String(id), id);
     }
     this.withoutLiveReadings.add(id);
+    this.registers.begin(id, windowStart(tx.startedAt));
     return id;
   }
 
   end(change: { id: number; endedAt: string; meterStopWh: number | null; energyWh: number | null; stopReason: string | null; endedBy: string; stopIdToken: string | null }): void {
     this.withoutLiveReadings.delete(change.id);
+    this.registers.forget(change.id);
     this.forget(change.id);
     const { figures, seqNo } = this.live.take(change.id);
     if (figures) this.s.live.run({ id: change.id, at: figures.at, meterWh: figures.meterWh, powerW: figures.powerW, now: figures.now });
@@ -224,6 +236,16 @@ export class TransactionsRepo {
     return !this.withoutLiveReadings.has(transactionId);
   }
 
+  /** Samples of a session that are now durable (TransactionService calls this for every sample it stored). */
+  noteStored(transactionId: number, samples: readonly MeterSample[]): void {
+    this.registers.stored(transactionId, samples);
+  }
+
+  /** The session's stored energy register readings in time order, summarised; read back only when not known here. */
+  registerSummary(transactionId: number): RegisterSummary {
+    return this.registers.summary(transactionId) ?? summariseRegister(this.registerReadings(transactionId));
+  }
+
   registerReadings(transactionId: number): number[] {
     const window = this.sessionWindow(transactionId);
     return window ? (this.s.registerReadings.all(window) as number[]) : [];
@@ -241,14 +263,10 @@ export class TransactionsRepo {
   private sessionWindow(transactionId: number): { tx: number; station: string; from: string; to: string } | undefined {
     const row = this.s.sessionWindow.get(transactionId) as { stationId: string; startedAt: string; endedAt: string | null } | undefined;
     if (!row) return undefined;
-    const shifted = (at: string, ms: number) => {
-      const t = Date.parse(at);
-      return Number.isNaN(t) ? null : new Date(t + ms).toISOString();
-    };
     return {
       tx: transactionId,
       station: row.stationId,
-      from: shifted(row.startedAt, -SESSION_MARGIN_MS) ?? '',
+      from: windowStart(row.startedAt),
       to: (row.endedAt === null ? null : shifted(row.endedAt, SESSION_MARGIN_MS)) ?? '~',
     };
   }
