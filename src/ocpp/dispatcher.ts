@@ -37,8 +37,15 @@ function allowedBeforeAcceptance(version: OcppVersion, action: string): boolean 
   return version === '1.6' && (action === 'Heartbeat' || action === 'StatusNotification');
 }
 
+/** Not acknowledged, so the station keeps the message and sends it again later; logged once by the write queue. */
+function refuseUnstored(error: unknown): never {
+  if (error instanceof StorageUnavailableError) throw new RpcError('InternalError', `cannot store this message now: ${error.message}; send it again later`);
+  throw error;
+}
+
 export function createDispatcher(ctx: HandlerContext, handlers: HandlerTable): CallHandler {
-  return async (action, payload) => {
+  // Not an async function: every station message passes here, and one promise fewer per message is measurable.
+  return (action, payload) => {
     const { stations } = ctx.services;
     stations.seen(ctx.stationId);
     const handler = handlers[action];
@@ -52,13 +59,13 @@ export function createDispatcher(ctx: HandlerContext, handlers: HandlerTable): C
       ctx.services.warnings.add(ctx.stationId, 'invalid-evse-id', `${action}: ${badId}; refused`);
       throw new RpcError('PropertyConstraintViolation', badId);
     }
+    let answer: ReturnType<ActionHandler>;
     try {
-      return await handler(ctx, payload);
+      answer = handler(ctx, payload);
     } catch (error) {
-      // Not acknowledged, so the station keeps the message and sends it again later; logged once by the write queue.
-      if (error instanceof StorageUnavailableError) throw new RpcError('InternalError', `cannot store this message now: ${error.message}; send it again later`);
-      throw error;
+      refuseUnstored(error);
     }
+    return answer instanceof Promise ? answer.catch(refuseUnstored) : answer;
   };
 }
 

@@ -64,7 +64,9 @@ export class RpcConnection {
   private readonly sink: FrameSink;
   private readonly outgoing: OutgoingCall[] = [];
   private inFlight: OutgoingCall | undefined;
-  private incomingChain: Promise<void> = Promise.resolve();
+  /** Incoming CALLs and SENDs not yet answered, oldest first; the first is being answered while `answering`. */
+  private readonly incoming: Array<Extract<Frame, { type: 'call' | 'send' }>> = [];
+  private answering = false;
   private closed = false;
 
   constructor(sink: FrameSink, options: RpcConnectionOptions) {
@@ -140,14 +142,23 @@ export class RpcConnection {
   }
 
   private enqueueIncoming(frame: Extract<Frame, { type: 'call' | 'send' }>): void {
-    // Whatever goes wrong with one message, it is answered and the next ones still are (a rejected chain would
-    // silence the connection and, unhandled, end the process).
-    this.incomingChain = this.incomingChain.then(() =>
-      this.answerIncoming(frame).catch((error: unknown) => {
+    this.incoming.push(frame);
+    if (!this.answering) void this.answerQueued();
+  }
+
+  /** Answers queued messages one at a time, in order, until none is left. */
+  private async answerQueued(): Promise<void> {
+    this.answering = true;
+    for (let frame = this.incoming.shift(); frame; frame = this.incoming.shift()) {
+      try {
+        await this.answerIncoming(frame);
+      } catch (error) {
+        // Whatever goes wrong with one message, it is answered and the next ones still are.
         this.options.log.error('could not process an incoming message', { action: frame.action, error: (error as Error)?.stack ?? String(error) });
         if (frame.type === 'call') this.sendError(frame.id, new RpcError('InternalError', 'the CSMS could not process this message'), frame.action);
-      }),
-    );
+      }
+    }
+    this.answering = false;
   }
 
   private async answerIncoming(frame: Extract<Frame, { type: 'call' | 'send' }>): Promise<void> {
