@@ -98,11 +98,15 @@ export function isRegisterReading(s: MeterSample): boolean {
   return s.measurand === 'Energy.Active.Import.Register' && s.phase === null && s.value !== null;
 }
 
+const mayGivePower = (s: MeterSample) => s.measurand === 'Power.Active.Import' || s.measurand === 'Current.Import';
+
 /**
  * Active import power in W: the total when reported, else the sum of the phases, else (for chargers that
  * report only per-phase current) current × voltage per phase with 230 V where no voltage is reported.
  */
 export function activePower(samples: MeterSample[]): number | null {
+  // Most chargers report energy alone: no power to find, and nothing to allocate (this runs for every meter value).
+  if (!samples.some(mayGivePower)) return null;
   const total = samples.find((s) => s.measurand === 'Power.Active.Import' && s.phase === null && s.value !== null);
   if (total) return total.value;
   const phases = samples.filter((s) => s.measurand === 'Power.Active.Import' && s.phase !== null && s.value !== null);
@@ -134,14 +138,17 @@ export interface RegisterSummary {
 
 /** `readings` (in time order) added after those `previous` summarises. */
 export function summariseRegister(readings: readonly number[], previous: RegisterSummary = { count: 0, first: null, last: null, increase: 0 }): RegisterSummary {
-  let { count, first, last, increase } = previous;
-  for (const reading of readings) {
-    if (last !== null) increase += reading >= last ? reading - last : reading;
-    first ??= reading;
-    last = reading;
-    count++;
-  }
-  return { count, first, last, increase };
+  const summary = { ...previous };
+  for (const reading of readings) addReading(summary, reading);
+  return summary;
+}
+
+/** Adds the next reading (in time order) to `summary`, in place. */
+export function addReading(summary: RegisterSummary, reading: number): void {
+  if (summary.last !== null) summary.increase += reading >= summary.last ? reading - summary.last : reading;
+  summary.first ??= reading;
+  summary.last = reading;
+  summary.count++;
 }
 
 /**

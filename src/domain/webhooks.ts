@@ -171,7 +171,7 @@ export class WebhookService {
   }
 
   private onEvent(event: DomainEvent): void {
-    if (!Object.hasOwn(webhookEventTypes, event.type)) return;
+    if (this.hooks.length === 0 || !Object.hasOwn(webhookEventTypes, event.type)) return;
     const targets = this.hooks.filter((hook) => hook.enabled && wantsEvent(hook, event.type));
     if (targets.length === 0) return;
     this.enqueue(targets, event.type, event.data).catch((error: Error) =>

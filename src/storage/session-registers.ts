@@ -1,5 +1,5 @@
 import type { MeterSample } from '../domain/meter.ts';
-import { isRegisterReading, summariseRegister, type RegisterSummary } from '../domain/meter.ts';
+import { addReading, isRegisterReading, summariseRegister, type RegisterSummary } from '../domain/meter.ts';
 
 interface Run {
   /** Readings stamped before this are outside the session's window (see TransactionsRepo.sessionWindow). */
@@ -35,13 +35,14 @@ export class SessionRegisters {
         return;
       }
       run.lastAt = s.timestamp;
-      run.summary = summariseRegister([s.value!], run.summary);
+      addReading(run.summary, s.value!);
     }
   }
 
   /** The session's stored readings summarised, or undefined when they must be read. */
   summary(id: number): RegisterSummary | undefined {
-    return this.runs.get(id)?.summary;
+    const summary = this.runs.get(id)?.summary;
+    return summary && { ...summary };
   }
 
   forget(id: number): void {

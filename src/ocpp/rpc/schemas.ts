@@ -4,6 +4,7 @@ import schemas16 from 'ocpp-rpc/lib/schemas/ocpp1_6.json' with { type: 'json' };
 import schemas201 from 'ocpp-rpc/lib/schemas/ocpp2_0_1.json' with { type: 'json' };
 import schemas21 from 'ocpp-rpc/lib/schemas/ocpp2_1.json' with { type: 'json' };
 import type { OcppVersion } from '../versions.ts';
+import { isDateTime } from './date-time-format.ts';
 import type { RpcErrorKind } from './errors.ts';
 
 // The official OCA JSON schemas as shipped (unmodified) in the npm package ocpp-rpc (MIT). OCPP 2.1's
@@ -73,6 +74,7 @@ class VersionSchemas {
     // multipleOfPrecision: OCPP 1.6 limits are multipleOf 0.1, which plain floating point gets wrong (16.2 / 0.1).
     this.ajv = new Ajv({ strict: false, validateSchema: false, allErrors: false, multipleOfPrecision: 6 });
     addFormats(this.ajv);
+    this.ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
     this.index = indexSchemas(schemas);
   }
 

@@ -178,9 +178,9 @@ export class OcppServer {
         setTimeout(() => ws.terminate(), 2000).unref();
         return;
       }
-      const deliver = () => (isBinary ? rpc.receiveBinary() : rpc.receive(data.toString()));
-      if (ready) deliver();
-      else early.push(deliver);
+      if (!ready) early.push(() => (isBinary ? rpc.receiveBinary() : rpc.receive(data.toString())));
+      else if (isBinary) rpc.receiveBinary();
+      else rpc.receive(data.toString());
     });
     ws.on('pong', () => {
       session.alive = true;
