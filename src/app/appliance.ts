@@ -187,7 +187,8 @@ function buildServices(config: Config, db: Db, log: Logger, startedAt: Date, pki
     sessions,
     link,
     stations: new StationService(new StationsRepo(db), writes, events, { acceptUnknownStations: () => siteSettings.get().acceptUnknownStations }, log),
-    transactions: new TransactionService(new TransactionsRepo(db, liveFigures), writes, events, log, (...write) => meterValues.storeSamples(...write)),
+    transactions: new TransactionService(new TransactionsRepo(db, liveFigures), writes, events, log, (stationId, evseId, transactionId, samples) =>
+      meterValues.storeSamples(stationId, evseId, transactionId, samples)),
     idTokens: new IdTokenService(new IdTokensRepo(db), writes, () => siteSettings.get().freeVend),
     idTokenGroups: new IdTokenGroupService(new IdTokenGroupsRepo(db), writes),
     warnings,

@@ -194,7 +194,9 @@ export class TransactionService {
   async advance(tx: Transaction, seqNo: number, samples: MeterSample[]): Promise<Transaction> {
     this.repo.live.recordSeqNo(tx.id, seqNo);
     const updated = await this.recordMeterValues(tx.stationId, tx.evseId, tx.id, samples);
-    return { ...(updated ?? tx), seqNo };
+    if (!updated) return { ...tx, seqNo };
+    updated.seqNo = seqNo;
+    return updated;
   }
 
   /** Stores meter samples (acknowledged only once durable) and updates the session's live figures. */
@@ -223,18 +225,21 @@ export class TransactionService {
 
   /**
    * Takes stored samples into the session's live figures (in memory; written to its row now and then through
-   * `writeDue`, which a lost write only delays, see LiveFigures); returns the session with them.
+   * `writeDue`, which a lost write only delays, see LiveFigures); returns `tx` (a session just read, which it
+   * updates in place).
    */
-  private applyLive(linked: Transaction, samples: MeterSample[], writeDue: (id: number, due: NonNullable<ReturnType<TransactionsRepo['live']['record']>>) => void): Transaction {
+  private applyLive(tx: Transaction, samples: MeterSample[], writeDue: (id: number, due: NonNullable<ReturnType<TransactionsRepo['live']['record']>>) => void): Transaction {
     const now = new Date().toISOString();
-    let tx = linked;
     for (const [at, group] of byTimestamp(samples)) {
       const meterWh = energyRegister(group);
       const powerW = activePower(group);
       const due = this.repo.live.record(tx.id, at, meterWh, powerW, now);
       if (due) writeDue(tx.id, due);
       if (tx.lastSampleAt === null || tx.lastSampleAt <= at) {
-        tx = { ...tx, lastMeterWh: meterWh ?? tx.lastMeterWh, lastPowerW: powerW ?? tx.lastPowerW, lastSampleAt: at, updatedAt: now };
+        tx.lastMeterWh = meterWh ?? tx.lastMeterWh;
+        tx.lastPowerW = powerW ?? tx.lastPowerW;
+        tx.lastSampleAt = at;
+        tx.updatedAt = now;
       }
     }
     return tx;

@@ -79,9 +79,9 @@ export function nativeSqliteBindingFile(): string | undefined {
  * `process.dlopen`. `AMPYARD_NATIVE_DIR` overrides the directory (e.g. if the data dir is mounted noexec).
  */
 export function nativeSqliteBinding(dataDir: string): object | undefined {
-  if (!isSea()) return undefined;
   // One copy per process, whatever the data dir: a second dlopen of another copy would load the library twice.
   if (loadedBinding) return loadedBinding;
+  if (!isSea()) return undefined;
   const addon = seaAsset(SQLITE_ADDON_ASSET);
   if (!addon) {
     throw new Error(`The executable has no embedded ${SQLITE_ADDON_ASSET} asset; it was built incorrectly.`);
@@ -107,6 +107,12 @@ export function nativeSqliteBinding(dataDir: string): object | undefined {
   loadedBindingFile = file;
   removeStaleCopies(dir, file);
   return loadedBinding;
+}
+
+/** In a worker thread of the executable: the addon the main thread extracted (`file`), loaded here with process.dlopen. */
+export function useNativeSqliteBinding(binding: object, file: string): void {
+  loadedBinding = binding;
+  loadedBindingFile = file;
 }
 
 /** Best effort: drop addons left by other Ampyard versions and abandoned temp files (mapped copies stay valid). */

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConflictError } from '../domain/errors.ts';
 import type { Logger } from '../log/logger.ts';
-import { writeBackup } from './backup.ts';
+import { backupInThread } from './backup-thread.ts';
 import { backupsDir } from './backup-files.ts';
 import type { Db } from './database.ts';
 
@@ -61,7 +61,7 @@ export class BackupCatalog {
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.name.localeCompare(a.name));
   }
 
-  /** Makes a backup now, in steps while the appliance keeps serving. One at a time: a second request while one runs is refused. */
+  /** Makes a backup now, on a thread of its own while the appliance keeps serving. One at a time: a second request while one runs is refused. */
   create(now = new Date()): Promise<BackupEntry> {
     if (this.running) return Promise.reject(new ConflictError('a backup is being made; try again in a moment'));
     this.running = this.write(now).finally(() => (this.running = undefined));
@@ -77,7 +77,7 @@ export class BackupCatalog {
     mkdirSync(this.dir, { recursive: true });
     const name = `ampyard-manual-${now.toISOString().replace(/:/g, '-').replace('.', '-')}.sqlite`;
     this.beforeBackup();
-    await writeBackup(this.db, join(this.dir, name), this.dataDir);
+    await backupInThread(this.db, join(this.dir, name), this.dataDir);
     this.rotate(name);
     return this.list().find((b) => b.name === name)!;
   }

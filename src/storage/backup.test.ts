@@ -12,6 +12,8 @@ import { defaults } from '../config/config.ts';
 import { createLogger } from '../log/logger.ts';
 import { runAmpyard, startChildServer } from '../testing/child-server.ts';
 import { startTestServer } from '../testing/server.ts';
+import { BackupError } from './backup.ts';
+import { backupInThread } from './backup-thread.ts';
 import { DailyBackups } from './daily-backups.ts';
 import { meterValuesFile } from './meter-values/meter-values-file.ts';
 import { databaseFile, openDatabase } from './database.ts';
@@ -190,6 +192,38 @@ describe('daily backups', () => {
       await off.stop();
       assert.equal(existsSync(join(scratch, 'off', 'backups')), false, 'keep 0: no backups');
     } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe('backups of the running appliance', () => {
+  it('are made on a thread of their own: one completes while the event loop is blocked, holds the meter values, and failures come back as BackupError', async () => {
+    const server = await startTestServer({ acceptUnknownStations: true });
+    const station = new SimStation({ url: `ws://127.0.0.1:${server.port}/ocpp`, id: 'CP-BACKUP-THREAD', version: '1.6', connectors: 1 });
+    try {
+      await station.connect();
+      await station.boot();
+      for (let wh = 1; wh <= 50; wh++) await station.meterValues(1, wh);
+      const file = join(scratch, 'threaded.sqlite');
+      const made = backupInThread(server.appliance.services.db, file, server.dataDir);
+      // The event loop is held here until the file is in place: a backup made on it could never finish.
+      const deadline = Date.now() + 30_000;
+      while (!existsSync(file) && Date.now() < deadline) {
+        // busy: nothing else runs on this thread meanwhile
+      }
+      assert.ok(existsSync(file), 'the backup was written while the event loop was blocked');
+      const summary = await made;
+      assert.equal(summary.stations, 1);
+      assert.equal(count(file, 'SELECT COUNT(*) AS n FROM meter_values'), 50, 'a single file with the meter values');
+
+      await assert.rejects(backupInThread(server.appliance.services.db, join(scratch, 'no-such-folder', 'x.sqlite'), server.dataDir), (error: Error) => {
+        assert.ok(error instanceof BackupError, String(error));
+        assert.match(error.message, /no-such-folder does not exist/);
+        return true;
+      });
+    } finally {
+      await station.close();
       await server.stop();
     }
   });

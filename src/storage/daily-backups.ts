@@ -1,7 +1,7 @@
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from '../log/logger.ts';
-import { writeBackup } from './backup.ts';
+import { backupInThread } from './backup-thread.ts';
 import { backupsDir, dailyBackupFiles } from './backup-files.ts';
 import type { Db } from './database.ts';
 
@@ -15,6 +15,12 @@ export interface DailyBackupsOptions {
   checkEveryMs?: number;
 }
 
+/**
+ * The first check after start. Not sooner: a start is often a restart after a power cut, when every charger
+ * reconnects, boots and resends what it queued, and a backup copying the whole database would compete with that.
+ */
+const FIRST_CHECK_MS = 10 * 60_000;
+
 /** The local calendar day, as in the file names. */
 function day(at: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -22,9 +28,9 @@ function day(at: Date): string {
 }
 
 /**
- * One backup a day into `<dataDir>/backups/ampyard-YYYY-MM-DD.sqlite` (local date), the first shortly after
- * start when today has none yet; only the newest `keep` are kept. Made on the appliance's own connection, in
- * steps, while it keeps serving.
+ * One backup a day into `<dataDir>/backups/ampyard-YYYY-MM-DD.sqlite` (local date), the first 10 minutes after
+ * start when today has none yet; only the newest `keep` are kept. Made on a thread of its own (backupInThread)
+ * while the appliance keeps serving.
  */
 export class DailyBackups {
   readonly dir: string;
@@ -50,7 +56,7 @@ export class DailyBackups {
         void this.runIfDue().finally(() => {
           if (!this.stopped) tick();
         });
-      }, this.timer === undefined ? (this.options.firstCheckMs ?? 60_000) : every);
+      }, this.timer === undefined ? (this.options.firstCheckMs ?? FIRST_CHECK_MS) : every);
       this.timer.unref();
     };
     tick();
@@ -82,7 +88,7 @@ export class DailyBackups {
         mkdirSync(this.dir, { recursive: true });
         const started = performance.now();
         const file = join(this.dir, `ampyard-${today}.sqlite`);
-        const summary = await writeBackup(this.db, file, this.options.dataDir);
+        const summary = await backupInThread(this.db, file, this.options.dataDir);
         this.log.info('daily backup written', { file, bytes: summary.bytes, ms: Math.round(performance.now() - started) });
       }
       for (const old of this.list().slice(this.options.keep)) {

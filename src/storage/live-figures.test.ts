@@ -39,6 +39,24 @@ async function startSession(service: TransactionService, stationId: string) {
 }
 
 describe('live figures of running sessions', () => {
+  it('writes a row with its first figures, then again after a random half to whole period, then every period', () => {
+    const live = new LiveFigures({ writeEveryMs: 60_000 });
+    const at = (s: number) => new Date(Date.UTC(2026, 10, 24, 8, 0, s)).toISOString();
+    const secondWrites = new Set<number>();
+    for (let id = 1; id <= 200; id++) {
+      assert.ok(live.record(id, at(0), 1000, null, at(0), 0), 'the first figures are written at once');
+      assert.equal(live.record(id, at(29), 1001, null, at(29), 29_999), undefined, 'not again within half a period');
+      let second = 30_000;
+      while (!live.record(id, at(second / 1000), 1002, null, at(second / 1000), second)) second += 1000;
+      assert.ok(second <= 60_000, `second write after ${second} ms`);
+      secondWrites.add(second);
+      assert.equal(live.record(id, at(second / 1000 + 59), 1003, null, at(second / 1000 + 59), second + 59_000), undefined);
+      assert.ok(live.record(id, at(second / 1000 + 60), 1004, null, at(second / 1000 + 60), second + 60_000), 'then every period');
+    }
+    // Sessions that started together are not all written again together.
+    assert.ok(secondWrites.size > 10, `${secondWrites.size} different moments`);
+  });
+
   it('readers get every sample’s figures while the row is written with the first and then only now and then; the end writes the newest', async () => {
     const db = openDatabase(mkdtempSync(join(tmpdir(), 'ampyard-live-')));
     const { service, sitePower, live } = appliance(db);

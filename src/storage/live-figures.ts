@@ -53,7 +53,9 @@ export class LiveFigures {
       writtenAtMs: previous?.writtenAtMs ?? -Infinity,
     };
     const due = nowMs - next.writtenAtMs >= this.writeEveryMs;
-    if (due) next.writtenAtMs = nowMs;
+    // After its first write, a row's next one comes after a random half to whole period: sessions that started
+    // together (every charger back after a power cut) would otherwise all be written again at the same moment.
+    if (due) next.writtenAtMs = previous === undefined ? nowMs - Math.random() * (this.writeEveryMs / 2) : nowMs;
     this.held.set(id, next);
     return due ? next : undefined;
   }
@@ -71,19 +73,20 @@ export class LiveFigures {
     this.seqNos.delete(id);
   }
 
-  /** The session's row with the newest figures (the row itself when nothing newer is held). */
+  /**
+   * Brings a session's row up to its newest figures, in place (pass a row of your own: one just read, or a copy;
+   * every meter value reads its session, and a copy per step added up), and returns it.
+   */
   apply<T extends LiveColumns>(row: T): T {
     const seqNo = this.seqNos.get(row.id);
-    if (seqNo !== undefined && row.seqNo !== undefined) row = { ...row, seqNo };
+    if (seqNo !== undefined && row.seqNo !== undefined) row.seqNo = seqNo;
     const figures = this.held.get(row.id);
     if (!figures || (row.lastSampleAt !== null && row.lastSampleAt > figures.at)) return row;
-    return {
-      ...row,
-      ...(row.lastMeterWh !== undefined ? { lastMeterWh: figures.meterWh ?? row.lastMeterWh } : {}),
-      lastPowerW: figures.powerW ?? row.lastPowerW,
-      lastSampleAt: figures.at,
-      ...(row.updatedAt !== undefined && row.updatedAt < figures.now ? { updatedAt: figures.now } : {}),
-    };
+    if (row.lastMeterWh !== undefined) row.lastMeterWh = figures.meterWh ?? row.lastMeterWh;
+    row.lastPowerW = figures.powerW ?? row.lastPowerW;
+    row.lastSampleAt = figures.at;
+    if (row.updatedAt !== undefined && row.updatedAt < figures.now) row.updatedAt = figures.now;
+    return row;
   }
 
   /** Forgets a session (it ended) and returns its newest figures and seqNo, to write with the end. */

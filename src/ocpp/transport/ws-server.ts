@@ -150,7 +150,8 @@ export class OcppServer {
       handleSend: (action, payload) => receiveSend(services, stationId, action, payload, log),
       onFrame: (frame) => {
         observe(frame);
-        messageLog.append({ stationId, at: isoNow(), ...frame, payload: redactSecrets(frame.payload) });
+        const { direction, messageType, messageId, action, payload } = frame;
+        messageLog.append({ stationId, at: isoNow(), direction, messageType, messageId, action, payload: redactSecrets(payload) });
       },
       onRepair: (action, repairs) => {
         // Logged once per action and connection: a quirky charger repeats the same quirk on every message.

@@ -1,6 +1,7 @@
 import { constants as osConstants } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
+import { runBackupThread, type BackupThreadData } from '../backup-thread.ts';
 import { runMeterValuesThread } from '../meter-values/meter-values-thread.ts';
 import { LOG_FIELDS, type FromWorker, type StorageWorkerData, type ToWorker } from './protocol.ts';
 
@@ -177,5 +178,6 @@ function runStorageThread(): void {
   });
 }
 
-if (data.role === 'meter-values') runMeterValuesThread(data, port, open);
+if ((data as unknown as BackupThreadData).role === 'backup') void runBackupThread(data as unknown as BackupThreadData, port);
+else if (data.role === 'meter-values') runMeterValuesThread(data, port, open);
 else runStorageThread();
