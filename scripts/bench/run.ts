@@ -233,7 +233,15 @@ async function main(): Promise<void> {
   if ('warning' in build && build.warning) log(`WARNING: ${build.warning}`);
 
   const tempRoot = mkdtempSync(join(tmpdir(), 'ampyard-bench-'));
-  const generator = new GeneratorClient();
+  // A fresh load-generator process for each server measured: one that had already driven (and dropped) a
+  // fleet against the previous server carried its leftovers (~100 MB more heap, longer GC pauses) into the next
+  // server's run, and so burdened whichever server ran second.
+  let generator = new GeneratorClient();
+  const freshGenerator = async (): Promise<GeneratorClient> => {
+    await generator.exit();
+    generator = new GeneratorClient();
+    return generator;
+  };
   const interrupted = (signal: string) => {
     killStartedServers();
     generator.kill();
@@ -271,7 +279,7 @@ async function main(): Promise<void> {
       description:
         `${[...new Set(l.versions)].join(' + ')} stations (${l.versions.join(':')} round-robin), ${l.connectors} connectors each, heartbeat every ${l.heartbeatSec} s, ` +
         `sessions ${l.sessionSec.join('-')} s with ${l.idleSec.join('-')} s idle between, one meter value per connector per interval, ` +
-        `call timeout ${l.callTimeoutMs / 1000} s; one load-generator process; Ampyard runs as ${['build/ampyard', ...ampyardLaunch(executable, '<fresh data folder>').args.slice(4)].join(' ')}`,
+        `call timeout ${l.callTimeoutMs / 1000} s; one load-generator process, a fresh one for each server; Ampyard runs as ${['build/ampyard', ...ampyardLaunch(executable, '<fresh data folder>').args.slice(4)].join(' ')}`,
       mix: mix(probe),
       windows:
         plan.steps.map((s) => `${s.name} ${s.windowSec} s`).join(', ') +
@@ -285,10 +293,10 @@ async function main(): Promise<void> {
     if (only === 'reference') {
       const dataDir = join(tempRoot, 'reference-data');
       mkdirSync(dataDir, { recursive: true });
-      results.runs.reference = await runServer({ generator, launch: referenceLaunch(dataDir), dataDir: null, plan, log });
+      results.runs.reference = await runServer({ generator: await freshGenerator(), launch: referenceLaunch(dataDir), dataDir: null, plan, log });
     }
     if (only === undefined || only === 'baseline') {
-      results.runs.baseline = await runServer({ generator, launch: baselineLaunch(), dataDir: null, plan, log });
+      results.runs.baseline = await runServer({ generator: await freshGenerator(), launch: baselineLaunch(), dataDir: null, plan, log });
     }
     if (only === undefined || only === 'ampyard') {
       const dataDir = join(tempRoot, 'ampyard-data');
@@ -304,7 +312,7 @@ async function main(): Promise<void> {
       // An API token made before the first start, to put the churning stations under the load balancer.
       const token = createApiToken(executable, dataDir);
       const prepareChurn = (baseUrl: string, stationIds: string[]) => putStationsOnCircuit(baseUrl, token, stationIds, CHURN_AMPS_PER_SESSION * plan.churnSessions);
-      const run = await runServer({ generator, launch: ampyardLaunch(executable, dataDir, env), dataDir, plan, log, prepareChurn });
+      const run = await runServer({ generator: await freshGenerator(), launch: ampyardLaunch(executable, dataDir, env), dataDir, plan, log, prepareChurn });
       results.runs.ampyard = run;
       if (run.errors.length === 0) results.persistence = persistenceCheck(dataDir, run.answeredTotals);
     }
