@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { energyBetween, sessionEnergy, summariseRegister, type MeterSample } from '../domain/meter.ts';
+import { prng } from '../testing/prng.ts';
 import { openDatabase } from './database.ts';
 import { TransactionsRepo } from './transactions-repo.ts';
 
@@ -14,18 +15,9 @@ const reading = (seconds: number, value: number | null, extra: Partial<MeterSamp
   rawValue: String(value), rawUnit: null, signedData: null, ...extra,
 });
 
-/** A deterministic pseudo-random sequence (the same cases on every run). */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
-
 describe("a session's energy register, summarised as its readings are stored", () => {
   it('gives the energy energyBetween gives over start, readings and stop, with any of them missing', () => {
-    const next = random(7);
+    const next = prng(7).next;
     for (let round = 0; round < 2000; round++) {
       const readings = Array.from({ length: Math.floor(next() * 6) }, () => Math.round(next() * 1000));
       const startWh = next() < 0.2 ? null : Math.round(next() * 1000);
@@ -40,7 +32,7 @@ describe("a session's energy register, summarised as its readings are stored", (
   });
 
   it('answers from memory exactly what reading the stored readings back answers, and reads them back when it cannot', () => {
-    const next = random(11);
+    const next = prng(11).next;
     const db = openDatabase(mkdtempSync(join(tmpdir(), 'ampyard-registers-')));
     const repo = new TransactionsRepo(db);
     let tracked = 0;

@@ -1,20 +1,12 @@
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
 import { describe, it } from 'node:test';
+import { prng } from '../../testing/prng.ts';
 import { isDateTime } from './date-time-format.ts';
 
 // ajv-formats' own check in its full mode, which isDateTime replaces.
 const { fullFormats } = createRequire(import.meta.url)('ajv-formats/dist/formats.js') as { fullFormats: Record<string, { validate: (s: string) => boolean }> };
 const reference = fullFormats['date-time']!.validate;
-
-/** A deterministic pseudo-random sequence (the same cases on every run). */
-function random(seed: number): () => number {
-  let state = seed;
-  return () => {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    return state / 2147483648;
-  };
-}
 
 describe('the date-time format', () => {
   it('accepts and refuses what ajv-formats does, for typical, edge and broken timestamps', () => {
@@ -33,7 +25,7 @@ describe('the date-time format', () => {
   });
 
   it('agrees with ajv-formats on 200,000 generated near-timestamps', () => {
-    const next = random(3);
+    const next = prng(3).next;
     const alphabet = '0123456789-:.+TtZz \n';
     let accepted = 0;
     for (let i = 0; i < 200_000; i++) {
