@@ -163,9 +163,26 @@ test('single executable: builds, runs alone from an empty folder, serves UI, API
   const addonFile = join(dataDir, '.native', addons()[0]!);
   const addonMtime = statSync(addonFile).mtimeMs;
 
+  // An admin API token made with the executable's own tools, for the backup below.
+  const toolEnv = { ...env, AMPYARD_PASSWORD: 'build-test-only-password' };
+  const addUser = spawnSync(exe, ['users', 'add', 'build-admin', '--role', 'admin', '--data-dir', dataDir], { cwd: runDir, env: toolEnv, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(addUser.status, 0, addUser.stderr);
+  const tokenRun = spawnSync(exe, ['tokens', 'create', 'build-admin', '--name', 'build-test', '--data-dir', dataDir], { cwd: runDir, env: toolEnv, encoding: 'utf8', timeout: 30_000 });
+  assert.equal(tokenRun.status, 0, tokenRun.stderr);
+  const token = tokenRun.stdout.trim().split('\n').at(-1)!.trim();
+
   // second run: existing database, and the extracted addon is reused as is
   const second = await start();
   await health(second.port);
+  // A backup on request is made by a thread of the executable's own (the worker script it embeds).
+  const backup = await fetch(`http://127.0.0.1:${second.port}/api/v1/backups`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: '{}',
+  });
+  assert.equal(backup.status, 201, await backup.clone().text());
+  const made = (await backup.json()) as { name: string; bytes: number };
+  assert.ok(made.bytes > 0 && existsSync(join(dataDir, 'backups', made.name)), JSON.stringify(made));
   await stop(second.child, second.output);
   assert.deepEqual(readdirSync(join(dataDir, '.native')), [addons()[0]]);
   assert.equal(statSync(addonFile).mtimeMs, addonMtime);
