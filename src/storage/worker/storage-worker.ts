@@ -5,11 +5,11 @@ import { runBackupThread, type BackupThreadData } from '../backup-thread.ts';
 import { runMeterValuesThread } from '../meter-values/meter-values-thread.ts';
 import { LOG_FIELDS, type FromWorker, type StorageWorkerData, type ToWorker } from './protocol.ts';
 
-// The storage worker threads' code: SQLite work that must not hold up the event loop. One bundle, two roles:
-// the meter-value thread (meter-values-thread.ts) and the storage thread below, which checkpoints the
-// appliance database (copying the WAL into the database file and fsyncing both, with SQLite's own
-// synchronous=NORMAL ordering) and the meter-value file, and keeps the OCPP message log in a database file of
-// its own. Started by StorageWorker and MeterValuesThread.
+// The storage worker threads' code: SQLite work that must not hold up the event loop. One bundle, three roles:
+// a backup thread (backup-thread.ts: one backup, then it ends), the meter-value thread (meter-values-thread.ts)
+// and the storage thread below, which checkpoints the appliance database (copying the WAL into the database
+// file and fsyncing both, with SQLite's own synchronous=NORMAL ordering) and the meter-value file, and keeps the
+// OCPP message log in a database file of its own. Started by backupInThread, StorageWorker and MeterValuesThread.
 
 const data = workerData as StorageWorkerData;
 const port = parentPort!;
@@ -178,6 +178,6 @@ function runStorageThread(): void {
   });
 }
 
-if ((data as unknown as BackupThreadData).role === 'backup') void runBackupThread(data as unknown as BackupThreadData, port);
+if ((workerData as { role: string }).role === 'backup') void runBackupThread(workerData as BackupThreadData, port);
 else if (data.role === 'meter-values') runMeterValuesThread(data, port, open);
 else runStorageThread();
