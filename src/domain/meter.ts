@@ -120,19 +120,14 @@ export function activePower(samples: MeterSample[]): number | null {
 }
 
 /**
- * Energy delivered between two register readings, tolerant of a register that drops to 0 (meter reset or
- * replaced) and climbs again: sums the increases over the readings in time order.
+ * Register readings in time order, summarised so that more can be added later. `increase` is the energy
+ * delivered over them, tolerant of a register that drops (meter reset or replaced) and climbs again: the sum of
+ * the increases, where a drop counts the new reading as energy since the reset.
  */
-export function energyBetween(readings: number[]): number {
-  return summariseRegister(readings).increase;
-}
-
-/** Register readings in time order, summarised so that more can be added later (energyBetween over all of them). */
 export interface RegisterSummary {
   count: number;
   first: number | null;
   last: number | null;
-  /** energyBetween(the readings) */
   increase: number;
 }
 
@@ -153,14 +148,17 @@ export function addReading(summary: RegisterSummary, reading: number): void {
 
 /**
  * A session's energy from its start register, its stored readings (summarised) and its stop register, as
- * energyBetween([start, ...readings, stop]) leaving out the nulls; null with fewer than two readings in all.
+ * the increase over [start, ...readings, stop] leaving out the nulls; null with fewer than two readings in all.
  */
 export function sessionEnergy(startWh: number | null, stored: RegisterSummary, stopWh: number | null): number | null {
-  let total = startWh === null ? { count: 0, first: null, last: null, increase: 0 } : summariseRegister([startWh]);
-  if (stored.count > 0) {
-    total = summariseRegister([stored.first!], total);
-    total = { ...total, count: total.count + stored.count - 1, last: stored.last, increase: total.increase + stored.increase };
-  }
-  if (stopWh !== null) total = summariseRegister([stopWh], total);
-  return total.count < 2 ? null : total.increase;
+  const reading = (wh: number | null) => summariseRegister(wh === null ? [] : [wh]);
+  const all = joinRegisters(joinRegisters(reading(startWh), stored), reading(stopWh));
+  return all.count < 2 ? null : all.increase;
+}
+
+/** The summary of `a`'s readings followed by `b`'s. */
+export function joinRegisters(a: RegisterSummary, b: RegisterSummary): RegisterSummary {
+  if (a.count === 0 || b.count === 0) return { ...(a.count === 0 ? b : a) };
+  const step = b.first! >= a.last! ? b.first! - a.last! : b.first!;
+  return { count: a.count + b.count, first: a.first, last: b.last, increase: a.increase + step + b.increase };
 }

@@ -2,7 +2,7 @@ import type { SettingsRepo } from '../storage/settings-repo.ts';
 import type { TariffsRepo } from '../storage/tariffs-repo.ts';
 import type { WriteQueue } from '../storage/write-queue.ts';
 import { ConflictError, NotFoundError } from './errors.ts';
-import { energyBetween, type MeterSample } from './meter.ts';
+import { isRegisterReading, sessionEnergy, summariseRegister, type MeterSample } from './meter.ts';
 import { costOf, type Tariff, type TariffInput, type TariffSettings, type TransactionCost } from './tariff.ts';
 import type { Transaction } from './transaction.ts';
 
@@ -138,9 +138,8 @@ export class TariffService {
     if (tx.status === 'ended' && tx.energyWh !== null) return tx.energyWh;
     const registers = this
       .meterSeries(tx.id)
-      .filter((s) => s.measurand === 'Energy.Active.Import.Register' && s.phase === null && s.value !== null)
+      .filter(isRegisterReading)
       .map((s) => s.value!);
-    const readings = [tx.meterStartWh, ...registers].filter((v): v is number => v !== null);
-    return readings.length < 2 ? 0 : energyBetween(readings);
+    return sessionEnergy(tx.meterStartWh, summariseRegister(registers), null) ?? 0;
   }
 }

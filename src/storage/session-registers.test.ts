@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { energyBetween, sessionEnergy, summariseRegister, type MeterSample } from '../domain/meter.ts';
+import { sessionEnergy, summariseRegister, type MeterSample } from '../domain/meter.ts';
 import { prng } from '../testing/prng.ts';
 import { openDatabase } from './database.ts';
 import { TransactionsRepo } from './transactions-repo.ts';
@@ -15,8 +15,18 @@ const reading = (seconds: number, value: number | null, extra: Partial<MeterSamp
   rawValue: String(value), rawUnit: null, signedData: null, ...extra,
 });
 
+/** The energy over register readings in time order, written out plainly: the sum of the increases, a drop counting as a reset to 0. */
+function energyBetween(readings: number[]): number {
+  let total = 0;
+  for (let i = 1; i < readings.length; i++) {
+    const delta = readings[i]! - readings[i - 1]!;
+    total += delta >= 0 ? delta : readings[i]!;
+  }
+  return total;
+}
+
 describe("a session's energy register, summarised as its readings are stored", () => {
-  it('gives the energy energyBetween gives over start, readings and stop, with any of them missing', () => {
+  it('gives the energy over start, readings and stop (as written out plainly), with any of them missing', () => {
     const next = prng(7).next;
     for (let round = 0; round < 2000; round++) {
       const readings = Array.from({ length: Math.floor(next() * 6) }, () => Math.round(next() * 1000));
