@@ -1,5 +1,5 @@
 import type { EvseAllocation, SiteModel, SiteState } from './types.ts';
-import { violations } from './violations.ts';
+import { CircuitTotals } from './violations.ts';
 
 export interface TransitionStep {
   evseId: string;
@@ -44,27 +44,37 @@ export function orderTransition(previous: EvseAllocation[], next: EvseAllocation
  */
 export function applicableIncreases(site: SiteModel, state: SiteState, inForce: EvseAllocation[], increases: TransitionStep[]): TransitionStep[] {
   const current = new Map(inForce.map((a) => [a.sessionId, a]));
-  const over = () => {
-    const found = violations(site, { ...state, sessions: [] }, { at: state.now, evses: [...current.values()], circuits: [], memory: { sessions: {} } });
-    return new Map(found.flatMap((v) => (v.kind === 'circuit' ? [[`${v.circuit}/${v.phase}`, v.total] as const] : [])));
-  };
-  const worse = (base: Map<string, number>, now: Map<string, number>) => [...now].some(([k, total]) => total > (base.get(k) ?? -Infinity) + 1e-9);
+  const siteState = { ...state, sessions: [] };
+  let totals = new CircuitTotals(site, siteState, [...current.values()]);
+  const over = (only?: ReadonlySet<string>) => new Map(totals.over(only).map((v) => [`${v.circuit}/${v.phase}`, v.total] as const));
   const base = over();
-  const saved = new Map(current);
-  for (const step of increases) current.set(step.sessionId, step.allocation);
-  if (!worse(base, over())) return increases;
+  // Worse: a circuit (among those the change touched) over its limit that was not, or further over than it was.
+  const worse = (touched: ReadonlySet<string>) => [...over(touched)].some(([k, total]) => total > (base.get(k) ?? -Infinity) + 1e-9);
+  // Sets a session's allocation in `current` and the totals; returns the circuits it changed.
+  const set = (sessionId: string, next: EvseAllocation | undefined): string[] => {
+    const old = current.get(sessionId);
+    const touched = old ? [...totals.add(old, -1)] : [];
+    if (next) {
+      current.set(sessionId, next);
+      touched.push(...totals.add(next, 1));
+    } else current.delete(sessionId);
+    return touched;
+  };
+  const all = new Set<string>();
+  for (const step of increases) for (const c of set(step.sessionId, step.allocation)) all.add(c);
+  if (!worse(all)) return increases;
+  // One at a time: each step is tried on the totals and taken back if it makes a circuit worse.
   current.clear();
-  for (const [k, a] of saved) current.set(k, a);
+  for (const a of inForce) current.set(a.sessionId, a);
+  totals = new CircuitTotals(site, siteState, [...current.values()]);
   const out: TransitionStep[] = [];
   for (const step of increases) {
     const old = current.get(step.sessionId);
-    current.set(step.sessionId, step.allocation);
-    if (!worse(base, over())) {
+    if (!worse(new Set(set(step.sessionId, step.allocation)))) {
       out.push(step);
       continue;
     }
-    if (old) current.set(step.sessionId, old);
-    else current.delete(step.sessionId);
+    set(step.sessionId, old);
   }
   return out;
 }

@@ -2,7 +2,7 @@ import { latestLoads, resolveLoad } from './loads.ts';
 import { gridPhasesOf, PHASES } from './phases.ts';
 import { circuitLimitOver } from './schedule.ts';
 import { DEFAULT_DC_EFFICIENCY, DEFAULT_VOLTAGE_V, IEC_MIN_CURRENT_A, settingsOf } from './settings.ts';
-import type { AllocationResult, CircuitConstraint, EvseModel, SiteModel, SiteState } from './types.ts';
+import type { AllocationResult, CircuitConstraint, EvseAllocation, EvseModel, SiteModel, SiteState } from './types.ts';
 
 export type Violation =
   | { kind: 'circuit'; circuit: string; phase: CircuitConstraint; total: number; allowed: number }
@@ -25,16 +25,9 @@ function evseMinA(evse: EvseModel, phases: number, voltageV: number): number {
  */
 export function violations(site: SiteModel, state: SiteState, result: AllocationResult): Violation[] {
   const out: Violation[] = [];
-  const settings = settingsOf(site);
   const siteV = site.voltageV ?? DEFAULT_VOLTAGE_V;
-  const circuitById = new Map(site.circuits.map((c) => [c.id, c]));
   const evseById = new Map(site.evses.map((e) => [e.id, e]));
-  const totals = new Map(site.circuits.map((c) => [c.id, { amps: [0, 0, 0], watts: 0 }]));
-  const ancestors = (id: string): string[] => {
-    const chain: string[] = [];
-    for (let c = circuitById.get(id); c; c = c.parentId === undefined ? undefined : circuitById.get(c.parentId)) chain.push(c.id);
-    return chain;
-  };
+  const circuits = new CircuitTotals(site, state, result.evses);
 
   for (const a of result.evses) {
     const evse = evseById.get(a.evseId);
@@ -43,7 +36,6 @@ export function violations(site: SiteModel, state: SiteState, result: Allocation
       continue;
     }
     const v = evse.voltageV ?? siteV;
-    const wiring = gridPhasesOf(evse);
     if (a.evsePhases.some((i) => i < 0 || i >= evse.phases) || (a.currentA > 0 && a.evsePhases.length === 0)) {
       out.push({ kind: 'reservation', evseId: a.evseId, message: `phases ${a.evsePhases.join(',')} not on a ${evse.phases}-phase EVSE` });
     }
@@ -60,35 +52,94 @@ export function violations(site: SiteModel, state: SiteState, result: Allocation
     } else if (a.limit > a.currentA + TOLERANCE) {
       out.push({ kind: 'reservation', evseId: a.evseId, message: `${a.limit} A is more than ${a.currentA} A` });
     }
-    for (const id of ancestors(evse.circuitId)) {
-      const t = totals.get(id)!;
-      for (const i of a.evsePhases) t.amps[wiring[i]!]! += a.reservedA;
-      t.watts += a.reservedA * v * a.evsePhases.length;
-    }
   }
+  out.push(...circuits.over());
+  return out;
+}
 
-  const loads = latestLoads(state.loads);
-  for (const c of site.circuits) {
-    const load = resolveLoad(c, loads.get(c.id), state.now, settings.meterStaleAfterS).loadA;
-    for (const id of ancestors(c.id)) {
-      const t = totals.get(id)!;
-      for (let p = 0; p < 3; p++) {
-        t.amps[p]! += load[p]!;
-        t.watts += load[p]! * siteV;
+type CircuitViolation = Extract<Violation, { kind: 'circuit' }>;
+
+/**
+ * What the EVSEs' reservations and the other loads put on every circuit (each EVSE counts on its circuit and
+ * every one above it, per grid phase through its rotation, and in watts), against the limit in force at
+ * `state.now` minus the margin. Allocations can be added and taken away again, so that a caller trying many
+ * small changes (applicableIncreases) need not sum the whole site for each.
+ */
+export class CircuitTotals {
+  private readonly site: SiteModel;
+  private readonly siteV: number;
+  private readonly evseById: Map<string, EvseModel>;
+  private readonly circuitById: Map<string, SiteModel['circuits'][number]>;
+  private readonly chains = new Map<string, string[]>();
+  private readonly totals: Map<string, { amps: number[]; watts: number }>;
+  private readonly allowed: Map<string, { amps: number[]; watts: number }>;
+
+  constructor(site: SiteModel, state: SiteState, evses: readonly EvseAllocation[]) {
+    this.site = site;
+    this.siteV = site.voltageV ?? DEFAULT_VOLTAGE_V;
+    this.evseById = new Map(site.evses.map((e) => [e.id, e]));
+    this.circuitById = new Map(site.circuits.map((c) => [c.id, c]));
+    this.totals = new Map(site.circuits.map((c) => [c.id, { amps: [0, 0, 0], watts: 0 }]));
+    for (const a of evses) this.add(a, 1);
+    const settings = settingsOf(site);
+    const loads = latestLoads(state.loads);
+    for (const c of site.circuits) {
+      const load = resolveLoad(c, loads.get(c.id), state.now, settings.meterStaleAfterS).loadA;
+      for (const id of this.ancestors(c.id)) {
+        const t = this.totals.get(id)!;
+        for (let p = 0; p < 3; p++) {
+          t.amps[p]! += load[p]!;
+          t.watts += load[p]! * this.siteV;
+        }
       }
     }
+    const overrides = new Map((state.limitOverrides ?? []).map((o) => [o.circuitId, o]));
+    this.allowed = new Map(
+      site.circuits.map((c) => {
+        const limit = circuitLimitOver(c, state.now, state.now, site.timeZone, overrides.get(c.id));
+        const margin = c.marginA ?? 0;
+        return [c.id, { amps: limit.limitA.map((a) => a - margin), watts: limit.maxPowerW - margin * 3 * this.siteV }];
+      }),
+    );
   }
-  const overrides = new Map((state.limitOverrides ?? []).map((o) => [o.circuitId, o]));
-  for (const c of site.circuits) {
-    const limit = circuitLimitOver(c, state.now, state.now, site.timeZone, overrides.get(c.id));
-    const margin = c.marginA ?? 0;
-    const t = totals.get(c.id)!;
-    for (let p = 0; p < 3; p++) {
-      const allowed = limit.limitA[p]! - margin;
-      if (t.amps[p]! > allowed + TOLERANCE && t.amps[p]! > 0) out.push({ kind: 'circuit', circuit: c.id, phase: PHASES[p]!, total: t.amps[p]!, allowed });
+
+  /** Adds (1) or takes away (-1) an allocation's reservation; returns the circuits it counts on. */
+  add(a: EvseAllocation, sign: 1 | -1): readonly string[] {
+    const evse = this.evseById.get(a.evseId);
+    if (!evse) return [];
+    const v = evse.voltageV ?? this.siteV;
+    const wiring = gridPhasesOf(evse);
+    const chain = this.ancestors(evse.circuitId);
+    for (const id of chain) {
+      const t = this.totals.get(id)!;
+      for (const i of a.evsePhases) t.amps[wiring[i]!]! += sign * a.reservedA;
+      t.watts += sign * a.reservedA * v * a.evsePhases.length;
     }
-    const allowedW = limit.maxPowerW - margin * 3 * siteV;
-    if (t.watts > allowedW + 1e-3 && t.watts > 0) out.push({ kind: 'circuit', circuit: c.id, phase: 'power', total: t.watts, allowed: allowedW });
+    return chain;
   }
-  return out;
+
+  /** The circuits over their limit (all, or those in `only`), in the site's order. */
+  over(only?: ReadonlySet<string>): CircuitViolation[] {
+    const out: CircuitViolation[] = [];
+    for (const c of this.site.circuits) {
+      if (only && !only.has(c.id)) continue;
+      const t = this.totals.get(c.id)!;
+      const allowed = this.allowed.get(c.id)!;
+      for (let p = 0; p < 3; p++) {
+        if (t.amps[p]! > allowed.amps[p]! + TOLERANCE && t.amps[p]! > 0) out.push({ kind: 'circuit', circuit: c.id, phase: PHASES[p]!, total: t.amps[p]!, allowed: allowed.amps[p]! });
+      }
+      if (t.watts > allowed.watts + 1e-3 && t.watts > 0) out.push({ kind: 'circuit', circuit: c.id, phase: 'power', total: t.watts, allowed: allowed.watts });
+    }
+    return out;
+  }
+
+  private ancestors(id: string): string[] {
+    let chain = this.chains.get(id);
+    if (!chain) {
+      chain = [];
+      for (let c = this.circuitById.get(id); c; c = c.parentId === undefined ? undefined : this.circuitById.get(c.parentId)) chain.push(c.id);
+      this.chains.set(id, chain);
+    }
+    return chain;
+  }
 }
