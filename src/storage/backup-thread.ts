@@ -1,9 +1,9 @@
 import { constants as osConstants } from 'node:os';
-import { Worker, type MessagePort } from 'node:worker_threads';
-import { nativeSqliteBindingFile, seaAsset, useNativeSqliteBinding } from '../platform/sea.ts';
+import type { MessagePort } from 'node:worker_threads';
+import { nativeSqliteBindingFile, useNativeSqliteBinding } from '../platform/sea.ts';
 import { BackupError, writeBackup, type DatabaseSummary } from './backup.ts';
 import { openSqlite, type Db } from './database.ts';
-import { STORAGE_WORKER_ASSET } from './worker/worker-thread.ts';
+import { newStorageWorker } from './worker/worker-thread.ts';
 
 /** What a backup thread is started with (role 'backup' of the storage worker script, storage-worker.ts). */
 export interface BackupThreadData {
@@ -24,10 +24,7 @@ type BackupOutcome = { ok: true; summary: DatabaseSummary } | { ok: false; messa
  */
 export function backupInThread(db: Db, file: string, dataDir: string): Promise<DatabaseSummary> {
   const workerData: BackupThreadData = { role: 'backup', databaseFile: db.name, dataDir, file, nativeBindingFile: nativeSqliteBindingFile() };
-  const embedded = seaAsset(STORAGE_WORKER_ASSET);
-  const worker = embedded
-    ? new Worker(embedded.toString('utf8'), { eval: true, workerData })
-    : new Worker(new URL('./worker/storage-worker.ts', import.meta.url), { workerData });
+  const worker = newStorageWorker(workerData);
   return new Promise((resolve, reject) => {
     let outcome: BackupOutcome | undefined;
     worker.once('message', (message: BackupOutcome) => (outcome = message));

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
 import type { Logger } from '../../log/logger.ts';
 import type { Services } from '../../app/services.ts';
 import { createDispatcher, type HandlerTable, type OcppSettings } from '../dispatcher.ts';
@@ -168,6 +168,7 @@ export class OcppServer {
     let ready = false;
     const rate = new MessageRate(this.options.maxMessagesPerMinute);
     let flooding = false;
+    const deliver = (data: RawData, isBinary: boolean) => (isBinary ? rpc.receiveBinary() : rpc.receive(data.toString()));
     ws.on('message', (data, isBinary) => {
       session.alive = true;
       if (flooding) return;
@@ -179,9 +180,8 @@ export class OcppServer {
         setTimeout(() => ws.terminate(), 2000).unref();
         return;
       }
-      if (!ready) early.push(() => (isBinary ? rpc.receiveBinary() : rpc.receive(data.toString())));
-      else if (isBinary) rpc.receiveBinary();
-      else rpc.receive(data.toString());
+      if (ready) deliver(data, isBinary);
+      else early.push(() => deliver(data, isBinary));
     });
     ws.on('pong', () => {
       session.alive = true;

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import { nativeSqliteBindingFile, seaAsset } from '../../platform/sea.ts';
 import type { FromWorker, StorageWorkerData, ToWorker } from './protocol.ts';
 
@@ -12,6 +12,14 @@ export const STORAGE_WORKER_ASSET = 'storage-worker.cjs';
  */
 const YOUNG_GENERATION_MB = 8;
 
+/** A thread running the storage worker script (storage-worker.ts): the copy embedded in the executable, or the source. */
+export function newStorageWorker(workerData: object, options: { resourceLimits?: ResourceLimits } = {}): Worker {
+  const embedded = seaAsset(STORAGE_WORKER_ASSET);
+  return embedded
+    ? new Worker(embedded.toString('utf8'), { eval: true, workerData, ...options })
+    : new Worker(new URL('./storage-worker.ts', import.meta.url), { workerData, ...options });
+}
+
 /**
  * Starts one of the storage worker threads (storage-worker.ts) and follows it: `ready` settles once it has
  * opened its files and rejects if it could not (a full disk, say). Nothing here keeps the process alive.
@@ -21,11 +29,7 @@ function startWorkerThread(
   handlers: { onMessage: (message: FromWorker) => void; onError: (error: Error) => void; onExit: () => void },
 ): { worker: Worker; ready: Promise<void> } {
   const workerData: StorageWorkerData = { ...data, nativeBindingFile: nativeSqliteBindingFile() };
-  const embedded = seaAsset(STORAGE_WORKER_ASSET);
-  const options = { workerData, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } };
-  const worker = embedded
-    ? new Worker(embedded.toString('utf8'), { eval: true, ...options })
-    : new Worker(new URL('./storage-worker.ts', import.meta.url), options);
+  const worker = newStorageWorker(workerData, { resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
   worker.unref();
   let started: () => void = () => {};
   let failed: (error: Error) => void = () => {};
