@@ -3,7 +3,9 @@
  * Functions in the executable's bundle (build/.sea/main.cjs) are traced back to their source module by
  * the `// src/...` comments esbuild writes in front of every module.
  *
- *   node scripts/bench/profile-summary.ts FILE.cpuprofile [--bundle build/.sea/main.cjs] [--top 25]
+ *   node scripts/bench/profile-summary.ts FILE.cpuprofile [--bundle build/.sea/main.cjs] [--top 25] [--last SECONDS]
+ *
+ * --last keeps only the profile's last seconds: a bench run ends with its fastest step.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -110,8 +112,11 @@ function area(where: string): string {
   return where.split(':')[0]!;
 }
 
-export function summariseProfile(file: string, options: { bundle?: string; top?: number } = {}): ProfileSummary {
+export function summariseProfile(file: string, options: { bundle?: string; top?: number; lastSec?: number } = {}): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
+  // Sample times, to keep only the last `lastSec` seconds (e.g. the fastest bench step) when asked.
+  const from = options.lastSec === undefined ? -Infinity : profile.endTime - options.lastSec * 1e6;
+  let at = profile.startTime;
   const moduleAt = bundleModules(options.bundle);
   const top = options.top ?? 25;
   const byId = new Map<number, ProfileNode>();
@@ -143,6 +148,8 @@ export function summariseProfile(file: string, options: { bundle?: string; top?:
   let idle = 0;
   let gc = 0;
   for (let i = 0; i < profile.samples.length; i++) {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at < from) continue;
     const dt = (profile.timeDeltas[i + 1] ?? profile.timeDeltas[i] ?? 0) / 1000;
     const id = profile.samples[i]!;
     sampled += dt;
@@ -188,7 +195,7 @@ export function summariseProfile(file: string, options: { bundle?: string; top?:
   }
   const skipTotal = new Set(['(root)', '(program)']);
   return {
-    durationMs: Math.round((profile.endTime - profile.startTime) / 1000),
+    durationMs: Math.round((profile.endTime - Math.max(profile.startTime, from)) / 1000),
     sampledMs: Math.round(sampled),
     idlePercent: pct(idle),
     gcPercent: pct(gc),
@@ -224,10 +231,10 @@ export function formatProfile(s: ProfileSummary): string {
 }
 
 if (import.meta.main) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { bundle: { type: 'string' }, top: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { bundle: { type: 'string' }, top: { type: 'string' }, last: { type: 'string' } } });
   if (!positionals[0]) {
-    process.stderr.write('usage: node scripts/bench/profile-summary.ts FILE.cpuprofile [--bundle build/.sea/main.cjs] [--top 25]\n');
+    process.stderr.write('usage: node scripts/bench/profile-summary.ts FILE.cpuprofile [--bundle build/.sea/main.cjs] [--top 25] [--last SECONDS]\n');
     process.exit(2);
   }
-  process.stdout.write(formatProfile(summariseProfile(positionals[0], { bundle: values.bundle, top: values.top ? Number(values.top) : 25 })) + '\n');
+  process.stdout.write(formatProfile(summariseProfile(positionals[0], { bundle: values.bundle, top: values.top ? Number(values.top) : 25, lastSec: values.last ? Number(values.last) : undefined })) + '\n');
 }

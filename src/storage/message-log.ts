@@ -1,5 +1,5 @@
 import type { StorageWorker } from './worker/storage-worker-client.ts';
-import { LOG_FIELDS } from './worker/protocol.ts';
+import { LogBatchWriter } from './worker/log-batch.ts';
 
 export interface MessageLogEntry {
   id: number;
@@ -21,14 +21,14 @@ const MAX_STORED_FRAME = 64 * 1024;
 const BATCH_ROWS = 1000;
 
 /**
- * Every OCPP frame in and out, kept for diagnosis. Frames are buffered and handed to the storage worker in
- * batches; it keeps them in a database file of their own (the log is not acknowledged data, so it neither
+ * Every OCPP frame in and out, kept for diagnosis. Frames are written into a byte buffer (log-batch.ts) and handed
+ * to the storage worker in batches; it keeps them in a database file of their own (the log is not acknowledged data, so it neither
  * waits for the disk nor adds to the commits that acknowledge chargers' messages), trimmed to the configured
  * number of rows.
  */
 export class MessageLog {
   private readonly worker: StorageWorker;
-  private buffer: Array<string | null> = [];
+  private readonly batch = new LogBatchWriter();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(worker: StorageWorker) {
@@ -38,8 +38,10 @@ export class MessageLog {
   append(entry: NewMessageLogEntry): void {
     let payload = entry.payload;
     if (payload.length > MAX_STORED_FRAME) payload = `${payload.slice(0, MAX_STORED_FRAME)}…(${payload.length} chars, truncated)`;
-    this.buffer.push(entry.stationId, entry.at, entry.direction, entry.messageType, entry.messageId, entry.action, payload);
-    if (this.buffer.length >= BATCH_ROWS * LOG_FIELDS) this.flush();
+    const fields = [entry.stationId, entry.at, entry.direction, entry.messageType, entry.messageId, entry.action, payload];
+    if (this.batch.rows > 0 && !this.batch.fits(fields)) this.flush();
+    this.batch.add(fields);
+    if (this.batch.rows >= BATCH_ROWS) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), 100);
   }
 
@@ -47,9 +49,8 @@ export class MessageLog {
   flush(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    if (this.buffer.length === 0) return;
-    this.worker.post({ type: 'log', rows: this.buffer });
-    this.buffer = [];
+    const batch = this.batch.take();
+    if (batch) this.worker.post({ type: 'log', ...batch }, [batch.bytes]);
   }
 
   /** Stores what is buffered and ends the storage worker. */

@@ -20,9 +20,6 @@ export interface StorageWorkerData {
   nativeBindingFile: string | undefined;
 }
 
-/** Message-log rows travel as one flat array, LOG_FIELDS values a row, to keep postMessage cheap. */
-export const LOG_FIELDS = 7;
-
 /**
  * Meter samples travel flat too: per write its id, station, EVSE, transaction (or null) and number of samples,
  * then SAMPLE_FIELDS values per sample (see encodeSamples).
@@ -34,7 +31,8 @@ export type FlatSamples = Array<string | number | null>;
 export type FailedWrite = [id: number, code: string | null, message: string];
 
 export type ToWorker =
-  | { type: 'log'; rows: Array<string | null> }
+  /** Message-log rows, encoded by LogBatchWriter (log-batch.ts); `bytes` is transferred. */
+  | { type: 'log'; bytes: ArrayBuffer; length: number; rows: number }
   | { type: 'samples'; writes: FlatSamples }
   | { type: 'query'; id: number; stationId: string; limit: number; beforeId: number }
   | { type: 'checkpoint' }

@@ -42,8 +42,8 @@ export class StorageWorker {
   }
 
   /** Frames posted while the thread is being started again are not logged. */
-  post(message: ToWorker): void {
-    this.thread.worker?.postMessage(message);
+  post(message: ToWorker, transfer?: ArrayBuffer[]): void {
+    this.thread.worker?.postMessage(message, transfer);
   }
 
   /** Checkpoints the appliance database (see WalDurability); settles with the WAL's frames (0: failed or the worker is gone). */

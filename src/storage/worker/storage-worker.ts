@@ -3,7 +3,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { runBackupThread, type BackupThreadData } from '../backup-thread.ts';
 import { runMeterValuesThread } from '../meter-values/meter-values-thread.ts';
-import { LOG_FIELDS, type FromWorker, type StorageWorkerData, type ToWorker } from './protocol.ts';
+import { readLogBatch } from './log-batch.ts';
+import type { FromWorker, StorageWorkerData, ToWorker } from './protocol.ts';
 
 // The storage worker threads' code: SQLite work that must not hold up the event loop. One bundle, three roles:
 // a backup thread (backup-thread.ts: one backup, then it ends), the meter-value thread (meter-values-thread.ts)
@@ -113,12 +114,12 @@ function runStorageThread(): void {
   let insertsSinceTrim = 0;
   let problemReported = false;
 
-  const storeLog = log.transaction((rows: Array<string | null>) => {
-    for (let i = 0; i < rows.length; i += LOG_FIELDS) {
+  const storeLog = log.transaction((batch: Extract<ToWorker, { type: 'log' }>) => {
+    readLogBatch(batch.bytes, batch.length, (f) => {
       const id = ++lastId;
-      insert.run(id, Math.floor(id / BUCKET_ROWS), rows[i], rows[i + 1], rows[i + 2], rows[i + 3], rows[i + 4], rows[i + 5], rows[i + 6]);
-    }
-    insertsSinceTrim += rows.length / LOG_FIELDS;
+      insert.run(id, Math.floor(id / BUCKET_ROWS), f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
+    });
+    insertsSinceTrim += batch.rows;
     // Trimming in large steps deletes whole runs of pages instead of a few rows on every insert.
     if (insertsSinceTrim >= Math.max(1000, data.messageLogMaxRows / 20)) {
       trim.run(lastId - data.messageLogMaxRows);
@@ -156,7 +157,7 @@ function runStorageThread(): void {
   port.on('message', (message: ToWorker) => {
     switch (message.type) {
       case 'log':
-        return attempt('message log', () => storeLog(message.rows));
+        return attempt('message log', () => storeLog(message));
       case 'query': {
         let items: LogRow[] = [];
         attempt('message log', () => (items = framesOf(message.stationId, message.beforeId, message.limit)));
