@@ -1,5 +1,5 @@
 import type { StorageWorker } from './worker/storage-worker-client.ts';
-import { LogBatchWriter } from './worker/log-batch.ts';
+import { ByteBatchWriter, stringRoom } from './worker/byte-batch.ts';
 
 export interface MessageLogEntry {
   id: number;
@@ -19,16 +19,17 @@ export const MESSAGE_LOG_FILE = 'ocpp-messages.sqlite';
 
 const MAX_STORED_FRAME = 64 * 1024;
 const BATCH_ROWS = 1000;
+const BATCH_BYTES = 512 * 1024;
 
 /**
- * Every OCPP frame in and out, kept for diagnosis. Frames are written into a byte buffer (log-batch.ts) and handed
+ * Every OCPP frame in and out, kept for diagnosis. Frames are written into a byte buffer (byte-batch.ts) and handed
  * to the storage worker in batches; it keeps them in a database file of their own (the log is not acknowledged data, so it neither
  * waits for the disk nor adds to the commits that acknowledge chargers' messages), trimmed to the configured
  * number of rows.
  */
 export class MessageLog {
   private readonly worker: StorageWorker;
-  private readonly batch = new LogBatchWriter();
+  private readonly batch = new ByteBatchWriter(BATCH_BYTES);
   private timer: NodeJS.Timeout | undefined;
 
   constructor(worker: StorageWorker) {
@@ -38,10 +39,20 @@ export class MessageLog {
   append(entry: NewMessageLogEntry): void {
     let payload = entry.payload;
     if (payload.length > MAX_STORED_FRAME) payload = `${payload.slice(0, MAX_STORED_FRAME)}…(${payload.length} chars, truncated)`;
-    const fields = [entry.stationId, entry.at, entry.direction, entry.messageType, entry.messageId, entry.action, payload];
-    if (this.batch.rows > 0 && !this.batch.fits(fields)) this.flush();
-    this.batch.add(fields);
-    if (this.batch.rows >= BATCH_ROWS) this.flush();
+    const { stationId, at, direction, messageType, messageId, action } = entry;
+    // The storage thread reads the fields in this order (storage-worker.ts).
+    const room = stringRoom(stationId) + stringRoom(at) + stringRoom(direction) + stringRoom(messageType) + stringRoom(messageId) + stringRoom(action) + stringRoom(payload);
+    if (!this.batch.has(room)) this.flush();
+    const batch = this.batch;
+    batch.reserve(room);
+    batch.string(stationId);
+    batch.string(at);
+    batch.string(direction);
+    batch.string(messageType);
+    batch.string(messageId);
+    batch.string(action);
+    batch.string(payload);
+    if (++batch.count >= BATCH_ROWS) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), 100);
   }
 
@@ -50,7 +61,7 @@ export class MessageLog {
     clearTimeout(this.timer);
     this.timer = undefined;
     const batch = this.batch.take();
-    if (batch) this.worker.post({ type: 'log', ...batch }, [batch.bytes]);
+    if (batch) this.worker.post({ type: 'log', bytes: batch.bytes, length: batch.length, rows: batch.count }, [batch.bytes]);
   }
 
   /** Stores what is buffered and ends the storage worker. */

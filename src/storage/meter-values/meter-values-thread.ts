@@ -1,7 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { FailedWrite, FromWorker, StorageWorkerData, ToWorker } from '../worker/protocol.ts';
-import { decodeWrites, type DecodedWrite } from './flat-samples.ts';
+import { decodeWrites, type DecodedWrite } from './encoded-writes.ts';
 import { prepareWriterConnection } from './meter-values-file.ts';
 import { MeterValuesWriter } from './meter-values-writer.ts';
 
@@ -61,7 +61,7 @@ export function runMeterValuesThread(data: StorageWorkerData, port: MessagePort,
   send({ type: 'ready' });
   port.on('message', (message: ToWorker) => {
     if (message.type === 'samples') {
-      for (const write of decodeWrites(message.writes)) pending.push(write);
+      for (const write of decodeWrites(message.bytes, message.length)) pending.push(write);
       if (scheduled) return;
       scheduled = true;
       // Writes that arrive while a COMMIT waits for its fsync wait in the port and make the next batch.

@@ -20,20 +20,14 @@ export interface StorageWorkerData {
   nativeBindingFile: string | undefined;
 }
 
-/**
- * Meter samples travel flat too: per write its id, station, EVSE, transaction (or null) and number of samples,
- * then SAMPLE_FIELDS values per sample (see encodeSamples).
- */
-export const SAMPLE_FIELDS = 10;
-export type FlatSamples = Array<string | number | null>;
-
 /** A write the worker could not store: its id, the SQLite error code (storage-health.ts reads it) and message. */
 export type FailedWrite = [id: number, code: string | null, message: string];
 
 export type ToWorker =
-  /** Message-log rows, encoded by LogBatchWriter (log-batch.ts); `bytes` is transferred. */
+  /** Message-log rows, written by MessageLog.append into a ByteBatchWriter (byte-batch.ts); `bytes` is transferred. */
   | { type: 'log'; bytes: ArrayBuffer; length: number; rows: number }
-  | { type: 'samples'; writes: FlatSamples }
+  /** Meter-value writes (encoded-writes.ts's encodeWrite, in a ByteBatchWriter); `bytes` is transferred. */
+  | { type: 'samples'; bytes: ArrayBuffer; length: number }
   | { type: 'query'; id: number; stationId: string; limit: number; beforeId: number }
   | { type: 'checkpoint' }
   | { type: 'close' };

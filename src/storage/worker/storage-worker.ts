@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { runBackupThread, type BackupThreadData } from '../backup-thread.ts';
 import { runMeterValuesThread } from '../meter-values/meter-values-thread.ts';
-import { readLogBatch } from './log-batch.ts';
+import { ByteBatchReader } from './byte-batch.ts';
 import type { FromWorker, StorageWorkerData, ToWorker } from './protocol.ts';
 
 // The storage worker threads' code: SQLite work that must not hold up the event loop. One bundle, three roles:
@@ -115,10 +115,11 @@ function runStorageThread(): void {
   let problemReported = false;
 
   const storeLog = log.transaction((batch: Extract<ToWorker, { type: 'log' }>) => {
-    readLogBatch(batch.bytes, batch.length, (f) => {
+    // Station, time, direction, message type, message id, action, frame (as MessageLog.append writes them).
+    for (const r = new ByteBatchReader(batch.bytes, batch.length); !r.done; ) {
       const id = ++lastId;
-      insert.run(id, Math.floor(id / BUCKET_ROWS), f[0], f[1], f[2], f[3], f[4], f[5], f[6]);
-    });
+      insert.run(id, Math.floor(id / BUCKET_ROWS), r.string(), r.string(), r.string(), r.string(), r.string(), r.string(), r.string());
+    }
     insertsSinceTrim += batch.rows;
     // Trimming in large steps deletes whole runs of pages instead of a few rows on every insert.
     if (insertsSinceTrim >= Math.max(1000, data.messageLogMaxRows / 20)) {
