@@ -22,10 +22,10 @@ const BATCH_ROWS = 1000;
 const BATCH_BYTES = 512 * 1024;
 
 /**
- * Every OCPP frame in and out, kept for diagnosis. Frames are written into a byte buffer (byte-batch.ts) and handed
- * to the storage worker in batches; it keeps them in a database file of their own (the log is not acknowledged data, so it neither
- * waits for the disk nor adds to the commits that acknowledge chargers' messages), trimmed to the configured
- * number of rows.
+ * Every OCPP frame in and out, kept for diagnosis. Frames are written into a byte buffer (byte-batch.ts) and
+ * handed to the storage worker in batches; it keeps them in a database file of their own (the log is not
+ * acknowledged data, so it neither waits for the disk nor adds to the commits that acknowledge chargers'
+ * messages), trimmed to the configured number of rows.
  */
 export class MessageLog {
   private readonly worker: StorageWorker;
