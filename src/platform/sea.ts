@@ -109,10 +109,17 @@ export function nativeSqliteBinding(dataDir: string): object | undefined {
   return loadedBinding;
 }
 
-/** In a worker thread of the executable: the addon the main thread extracted (`file`), loaded here with process.dlopen. */
-export function useNativeSqliteBinding(binding: object, file: string): void {
-  loadedBinding = binding;
+/**
+ * In a worker thread of the executable: the addon the main thread extracted (`file`, nativeSqliteBindingFile()),
+ * loaded here with process.dlopen once; nativeSqliteBinding() returns it from then on.
+ */
+export function loadExtractedSqliteBinding(file: string): object {
+  if (loadedBinding && loadedBindingFile === file) return loadedBinding;
+  const mod: { exports: object } = { exports: {} };
+  process.dlopen(mod, file, osConstants.dlopen.RTLD_NOW);
+  loadedBinding = mod.exports;
   loadedBindingFile = file;
+  return loadedBinding;
 }
 
 /** Best effort: drop addons left by other Ampyard versions and abandoned temp files (mapped copies stay valid). */

@@ -1,6 +1,5 @@
-import { constants as osConstants } from 'node:os';
 import type { MessagePort } from 'node:worker_threads';
-import { nativeSqliteBindingFile, useNativeSqliteBinding } from '../platform/sea.ts';
+import { loadExtractedSqliteBinding, nativeSqliteBindingFile } from '../platform/sea.ts';
 import { BackupError, writeBackup, type DatabaseSummary } from './backup.ts';
 import { openSqlite, type Db } from './database.ts';
 import { newStorageWorker } from './worker/worker-thread.ts';
@@ -41,11 +40,7 @@ export function backupInThread(db: Db, file: string, dataDir: string): Promise<D
 export async function runBackupThread(data: BackupThreadData, port: MessagePort): Promise<void> {
   let outcome: BackupOutcome;
   try {
-    if (data.nativeBindingFile) {
-      const addon: { exports: object } = { exports: {} };
-      process.dlopen(addon, data.nativeBindingFile, osConstants.dlopen.RTLD_NOW);
-      useNativeSqliteBinding(addon.exports, data.nativeBindingFile);
-    }
+    if (data.nativeBindingFile) loadExtractedSqliteBinding(data.nativeBindingFile);
     const db = openSqlite(data.databaseFile, data.dataDir, { fileMustExist: true });
     try {
       db.pragma('busy_timeout = 5000');

@@ -1,6 +1,6 @@
-import { constants as osConstants } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
+import { loadExtractedSqliteBinding } from '../../platform/sea.ts';
 import { runBackupThread, type BackupThreadData } from '../backup-thread.ts';
 import { runMeterValuesThread } from '../meter-values/meter-values-thread.ts';
 import { ByteBatchReader } from './byte-batch.ts';
@@ -18,9 +18,7 @@ const send = (message: FromWorker) => port.postMessage(message);
 
 function open(file: string): BetterSqlite3.Database {
   if (!data.nativeBindingFile) return new BetterSqlite3(file);
-  const addon: { exports: object } = { exports: {} };
-  process.dlopen(addon, data.nativeBindingFile, osConstants.dlopen.RTLD_NOW);
-  return new BetterSqlite3(file, { nativeBinding: addon.exports } as unknown as BetterSqlite3.Options);
+  return new BetterSqlite3(file, { nativeBinding: loadExtractedSqliteBinding(data.nativeBindingFile) } as unknown as BetterSqlite3.Options);
 }
 
 /**
