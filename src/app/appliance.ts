@@ -100,6 +100,7 @@ import { SitePowerRepo } from '../storage/site-power-repo.ts';
 import type { Clock } from '../balancer/clock.ts';
 import { SiteModelService } from '../balancer/site/site-service.ts';
 import { SiteRepo } from '../storage/site-repo.ts';
+import { GATE_BYTES } from '../storage/meter-values/checkpoint-gate.ts';
 
 export interface Appliance {
   config: Config;
@@ -145,7 +146,7 @@ function buildServices(config: Config, db: Db, log: Logger, startedAt: Date, pki
     messageLogFile: join(config.dataDir, MESSAGE_LOG_FILE),
     messageLogMaxRows: config.messageLogMaxRows,
     meterValuesFile: meterValuesFile(config.dataDir),
-    meterCheckpointGate: new SharedArrayBuffer(4),
+    meterCheckpointGate: new SharedArrayBuffer(GATE_BYTES),
   };
   const storageWorker = new StorageWorker(threadFiles, (problem) => log.warn(`storage worker: ${problem}`));
   // Meter values (most of what chargers send) are stored by a thread of their own, in a file of their own.

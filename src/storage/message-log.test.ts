@@ -8,10 +8,11 @@ import { openDatabase } from './database.ts';
 import { MESSAGE_LOG_FILE, MessageLog } from './message-log.ts';
 import { meterValuesFile } from './meter-values/meter-values-file.ts';
 import { StorageWorker } from './worker/storage-worker-client.ts';
+import { GATE_BYTES } from './meter-values/checkpoint-gate.ts';
 
 function startLog(dataDir: string, maxRows: number): MessageLog {
   openDatabase(dataDir).close();
-  const files = { databaseFile: join(dataDir, 'ampyard.sqlite'), messageLogFile: join(dataDir, MESSAGE_LOG_FILE), meterValuesFile: meterValuesFile(dataDir), meterCheckpointGate: new SharedArrayBuffer(4) };
+  const files = { databaseFile: join(dataDir, 'ampyard.sqlite'), messageLogFile: join(dataDir, MESSAGE_LOG_FILE), meterValuesFile: meterValuesFile(dataDir), meterCheckpointGate: new SharedArrayBuffer(GATE_BYTES) };
   const worker = new StorageWorker({ ...files, messageLogMaxRows: maxRows }, (problem) => {
     throw new Error(problem);
   });

@@ -8,6 +8,12 @@ import type { Db } from '../database.ts';
 
 export const METER_VALUES_FILE = 'meter-values.sqlite';
 export const METER_SCHEMA = 'meter';
+/**
+ * When the WAL starts over (made to about this size under steady load, see meter-checkpoints.ts), a file grown
+ * larger by a burst is cut back to this. It is not cut back further: regrowing it would allocate disk blocks
+ * again, which the writer's fsyncs would then wait for.
+ */
+export const METER_WAL_LIMIT_BYTES = 64 * 1024 * 1024;
 
 export function meterValuesFile(dataDir: string): string {
   return join(dataDir, METER_VALUES_FILE);
@@ -110,7 +116,6 @@ export function prepareWriterConnection(db: Db, cacheKib: number): void {
   db.pragma('synchronous = FULL');
   db.pragma('busy_timeout = 5000');
   db.pragma(`cache_size = ${-cacheKib}`);
-  // When the WAL starts over (see the storage thread's checkpoints), a file grown by a burst is cut back.
-  db.pragma(`journal_size_limit = ${32 * 1024 * 1024}`);
+  db.pragma(`journal_size_limit = ${METER_WAL_LIMIT_BYTES}`);
   db.exec(meterValuesSchema(''));
 }

@@ -11,7 +11,8 @@ import { MESSAGE_LOG_FILE } from '../message-log.ts';
 import { StorageUnavailableError } from '../storage-health.ts';
 import { StorageWorker } from '../worker/storage-worker-client.ts';
 import { MeterValuesThread } from './meter-values-client.ts';
-import { meterValuesFile } from './meter-values-file.ts';
+import { METER_WAL_LIMIT_BYTES, meterValuesFile } from './meter-values-file.ts';
+import { GATE_BYTES } from './checkpoint-gate.ts';
 
 const sample = (timestamp: string, value: number): MeterSample => ({
   timestamp, measurand: 'Energy.Active.Import.Register', phase: null, location: null, context: 'Sample.Periodic', unit: 'Wh',
@@ -22,7 +23,7 @@ function threads(dataDir: string) {
   openDatabase(dataDir).close();
   const files = {
     databaseFile: join(dataDir, 'ampyard.sqlite'), messageLogFile: join(dataDir, MESSAGE_LOG_FILE), messageLogMaxRows: 1000,
-    meterValuesFile: meterValuesFile(dataDir), meterCheckpointGate: new SharedArrayBuffer(4),
+    meterValuesFile: meterValuesFile(dataDir), meterCheckpointGate: new SharedArrayBuffer(GATE_BYTES),
   };
   const problems: string[] = [];
   return { meter: new MeterValuesThread(files, (p) => problems.push(p)), storage: new StorageWorker(files, (p) => problems.push(p)), problems };
@@ -61,12 +62,12 @@ describe('meter-value thread', () => {
       }
       assert.equal(acknowledged, 20_000);
       assert.equal(countRows(dir), 20_000, 'each acknowledged reading once; repeats and the broken writes not stored');
-      // The storage thread checkpoints the file every second and lets the WAL start over past ~32 MB; the next
-      // write starts it over and cuts the file back.
+      // The burst grew the WAL past its limit. The storage thread checkpoints the file every second; the next
+      // write then starts the WAL over and cuts the file back.
       await new Promise((resolve) => setTimeout(resolve, 2_200));
       await meter.storeSamples('CP-AFTER', 1, null, [sample(at(0), 1)]);
       const walBytes = statSync(`${meterValuesFile(dir)}-wal`).size;
-      assert.ok(walBytes < 40 * 1024 * 1024, `WAL of ${walBytes} bytes`);
+      assert.ok(walBytes <= METER_WAL_LIMIT_BYTES, `WAL of ${walBytes} bytes`);
       assert.deepEqual(problems, []);
     } finally {
       await meter.close();

@@ -1,6 +1,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { FailedWrite, FromWorker, StorageWorkerData, ToWorker } from '../worker/protocol.ts';
+import { CheckpointGate } from './checkpoint-gate.ts';
 import { decodeWrites, type DecodedWrite } from './encoded-writes.ts';
 import { prepareWriterConnection } from './meter-values-file.ts';
 import { MeterValuesWriter } from './meter-values-writer.ts';
@@ -27,15 +28,25 @@ export function runMeterValuesThread(data: StorageWorkerData, port: MessagePort,
   let pending: DecodedWrite[] = [];
   let scheduled = false;
   let lastCommitAt = -Infinity;
-  const gate = new Int32Array(data.meterCheckpointGate);
+  const gate = new CheckpointGate(data.meterCheckpointGate);
+  // No commit of this thread is under way (one that was, in a thread that stopped, must not keep the checkpointer waiting).
+  gate.leave();
 
   /** Stores every write received since the last flush in one transaction (one fsync), then says which failed. */
   function flush(): void {
-    // The storage thread is letting a checkpoint catch up so that the WAL can start over (see there).
-    if (Atomics.load(gate, 0) === 1) {
+    // The storage thread is holding commits while its checkpoint copies the last frames (see meter-checkpoints.ts).
+    if (!gate.tryEnter()) {
       setTimeout(flush, 1);
       return;
     }
+    try {
+      commitPending();
+    } finally {
+      gate.leave();
+    }
+  }
+
+  function commitPending(): void {
     scheduled = false;
     lastCommitAt = performance.now();
     const writes = pending;
@@ -69,7 +80,7 @@ export function runMeterValuesThread(data: StorageWorkerData, port: MessagePort,
       if (wait <= 0) setImmediate(flush);
       else setTimeout(flush, wait);
     } else if (message.type === 'close') {
-      Atomics.store(gate, 0, 0);
+      gate.open();
       flush();
       db.close();
       send({ type: 'closed' });

@@ -11,10 +11,7 @@ export interface StorageWorkerData {
   messageLogMaxRows: number;
   /** The meter values' database file (meter-values-file.ts), written by the meter-value thread alone. */
   meterValuesFile: string;
-  /**
-   * Shared by the two threads (one Int32): 1 while the storage thread asks the meter-value thread to hold its
-   * commits, so that a checkpoint can catch up with the meter-value file's WAL and the WAL can start over.
-   */
+  /** Shared by the meter-value thread and the storage thread (GATE_BYTES; see checkpoint-gate.ts). */
   meterCheckpointGate: SharedArrayBuffer;
   /** The better-sqlite3 addon already extracted by the executable; undefined when running from source. */
   nativeBindingFile: string | undefined;

@@ -8,6 +8,7 @@ import { openDatabase } from '../database.ts';
 import { MESSAGE_LOG_FILE, MessageLog } from '../message-log.ts';
 import { meterValuesFile } from '../meter-values/meter-values-file.ts';
 import { StorageWorker } from './storage-worker-client.ts';
+import { GATE_BYTES } from '../meter-values/checkpoint-gate.ts';
 
 const frame = (n: number) => ({
   stationId: 'CP-1', at: new Date(Date.UTC(2026, 10, 24, 8, 0, 0, n)).toISOString(), direction: 'in' as const, messageType: 'CALL',
@@ -20,7 +21,7 @@ it('the storage thread is started again when it stops unexpectedly: checkpoints 
   const problems: string[] = [];
   const worker = new StorageWorker({
     databaseFile: join(dir, 'ampyard.sqlite'), messageLogFile: join(dir, MESSAGE_LOG_FILE), messageLogMaxRows: 1000,
-    meterValuesFile: meterValuesFile(dir), meterCheckpointGate: new SharedArrayBuffer(4),
+    meterValuesFile: meterValuesFile(dir), meterCheckpointGate: new SharedArrayBuffer(GATE_BYTES),
   }, (problem) => problems.push(problem));
   const log = new MessageLog(worker);
   try {

@@ -2,6 +2,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import BetterSqlite3 from 'better-sqlite3';
 import { loadExtractedSqliteBinding } from '../../platform/sea.ts';
 import { runBackupThread, type BackupThreadData } from '../backup-thread.ts';
+import { CheckpointGate } from '../meter-values/checkpoint-gate.ts';
+import { checkpointMeterValues } from '../meter-values/meter-checkpoints.ts';
 import { runMeterValuesThread } from '../meter-values/meter-values-thread.ts';
 import { ByteBatchReader } from './byte-batch.ts';
 import type { FromWorker, StorageWorkerData, ToWorker } from './protocol.ts';
@@ -26,8 +28,6 @@ function open(file: string): BetterSqlite3.Database {
  * 1 s instead of 250 ms wrote 10-30 % fewer bytes per message at every bench step (15:17 UTC run, 2026-11-24).
  */
 const METER_CHECKPOINT_MS = 1000;
-/** 2 KiB pages: about 32 MB of WAL. */
-const METER_WAL_RESTART_FRAMES = 16_000;
 
 function runStorageThread(): void {
   const database = open(data.databaseFile);
@@ -38,34 +38,16 @@ function runStorageThread(): void {
 
   const BUCKET_ROWS = 16_384;
 
-  // The meter-value file, written by the meter-value thread, is checkpointed here, so that its writer does not
-  // wait for the copying. A WAL starts over only when a write begins with all of it copied, which under steady
-  // load never happens by chance: once the WAL has grown past METER_WAL_RESTART_FRAMES, the writer is asked to
-  // hold its commits (the gate) while the checkpoint copies the last frames, a few milliseconds.
+  // The meter-value file, written by the meter-value thread, is checkpointed here (see meter-checkpoints.ts), so
+  // that its writer does not wait for the copying.
   const meterValues = open(data.meterValuesFile);
   meterValues.pragma('busy_timeout = 5000');
   meterValues.pragma('synchronous = NORMAL');
   meterValues.pragma('wal_autocheckpoint = 0');
-  const gate = new Int32Array(data.meterCheckpointGate);
+  const gate = new CheckpointGate(data.meterCheckpointGate);
   // Open: a storage thread that stopped while holding it closed (and is now started again) must not stall the writer.
-  Atomics.store(gate, 0, 0);
-  const checkpointMeterValues = () => (meterValues.pragma('wal_checkpoint(PASSIVE)') as Array<{ log: number; checkpointed: number }>)[0]!;
-  const meterCheckpoints = setInterval(() => {
-    attempt('meter-value checkpoint', () => {
-      const { log } = checkpointMeterValues();
-      if (log < METER_WAL_RESTART_FRAMES) return;
-      Atomics.store(gate, 0, 1);
-      try {
-        // The writer may be inside a commit when the gate closes: at most a few rounds.
-        for (let round = 0; round < 5; round++) {
-          const done = checkpointMeterValues();
-          if (done.checkpointed >= done.log) break;
-        }
-      } finally {
-        Atomics.store(gate, 0, 0);
-      }
-    });
-  }, METER_CHECKPOINT_MS).unref();
+  gate.open();
+  const meterCheckpoints = setInterval(() => attempt('meter-value checkpoint', () => checkpointMeterValues(meterValues, gate)), METER_CHECKPOINT_MS).unref();
 
   const log = open(data.messageLogFile);
   log.pragma('journal_mode = WAL');
