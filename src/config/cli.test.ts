@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseCommandLine } from './cli.ts';
 import { ConfigError, defaults } from './config.ts';
+import { tempDir } from '../testing/temp-dir.ts';
 
 const main = fileURLToPath(new URL('../main.ts', import.meta.url));
 const version = JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')).version;
@@ -26,7 +26,7 @@ describe('command line and configuration', () => {
   });
 
   it('layers config file < environment < flags', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ampyard-cfg-'));
+    const dir = tempDir('ampyard-cfg-');
     const file = join(dir, 'config.json');
     writeFileSync(file, JSON.stringify({ port: 9001, heartbeatIntervalSeconds: 60, acceptUnknownStations: true, dataDir: '/srv/a' }));
     const command = parseCommandLine(['--config', file, '--port=9003'], { AMPYARD_PORT: '9002', AMPYARD_HEARTBEAT_INTERVAL: '90' });
@@ -66,7 +66,7 @@ describe('the ampyard process', () => {
   });
 
   it('exits non-zero with one clear line for an unknown flag, a malformed config file, a busy port and an unusable data dir', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ampyard-cli-'));
+    const dir = tempDir('ampyard-cli-');
     const oneLine = (r: ReturnType<typeof run>, status: number, pattern: RegExp) => {
       assert.equal(r.status, status, r.stderr);
       const lines = r.stderr.trim().split('\n');
@@ -94,7 +94,7 @@ describe('the ampyard process', () => {
   });
 
   it('starts with no arguments on the defaults in the current folder, prints where to go, and stops cleanly on SIGTERM', async () => {
-    const cwd = mkdtempSync(join(tmpdir(), 'ampyard-run-'));
+    const cwd = tempDir('ampyard-run-');
     // Port 0 keeps the test off a fixed port; everything else is the default.
     const child = spawn(process.execPath, [main], { cwd, env: { ...process.env, AMPYARD_PORT: '0', AMPYARD_HOST: '127.0.0.1', AMPYARD_TLS_PORT: '0' } });
     let out = '';

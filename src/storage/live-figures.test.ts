@@ -1,7 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { EventBus } from '../domain/events.ts';
 import type { MeterSample } from '../domain/meter.ts';
@@ -13,6 +10,7 @@ import { LiveReadingsRepo } from './live-readings-repo.ts';
 import { SitePowerRepo } from './site-power-repo.ts';
 import { TransactionsRepo } from './transactions-repo.ts';
 import { WriteQueue } from './write-queue.ts';
+import { tempDir } from '../testing/temp-dir.ts';
 
 const sample = (timestamp: string, measurand: string, value: number): MeterSample => ({
   timestamp, measurand, phase: null, location: null, context: null, unit: measurand.startsWith('Energy') ? 'Wh' : 'W', value, rawValue: String(value), rawUnit: null, signedData: null,
@@ -58,7 +56,7 @@ describe('live figures of running sessions', () => {
   });
 
   it('readers get every sample’s figures while the row is written with the first and then only now and then; the end writes the newest', async () => {
-    const db = openDatabase(mkdtempSync(join(tmpdir(), 'ampyard-live-')));
+    const db = openDatabase(tempDir('ampyard-live-'));
     const { service, sitePower, live } = appliance(db);
     const tx = await startSession(service, 'LIVE-1');
     await service.recordMeterValues('LIVE-1', 1, tx.id, reading('2026-11-24T08:01:00.000Z', 1500, 7000));
@@ -80,7 +78,7 @@ describe('live figures of running sessions', () => {
   });
 
   it('a 2.x event that only advances seqNo is held like the figures: readers see it, the row gets it at the end or with a real update', async () => {
-    const db = openDatabase(mkdtempSync(join(tmpdir(), 'ampyard-live-')));
+    const db = openDatabase(tempDir('ampyard-live-'));
     const { service } = appliance(db);
     const storedSeqNo = (id: number) => db.prepare('SELECT seq_no FROM transactions WHERE id = ?').pluck().get(id);
     const tx = await startSession(service, 'SEQ-1');
@@ -101,7 +99,7 @@ describe('live figures of running sessions', () => {
   });
 
   it('running sessions are read from memory, never with a change that was rolled back, and every write is seen at once', async () => {
-    const db = openDatabase(mkdtempSync(join(tmpdir(), 'ampyard-live-')));
+    const db = openDatabase(tempDir('ampyard-live-'));
     const { service, repo, writes } = appliance(db);
     const tx = await startSession(service, 'CACHE-1');
     assert.equal(service.get(tx.id)!.chargingState, null);
@@ -123,7 +121,7 @@ describe('live figures of running sessions', () => {
   });
 
   it('knows which sessions have no current, power or SoC sample, so the load balancer need not look them up', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ampyard-live-'));
+    const dir = tempDir('ampyard-live-');
     const db = openDatabase(dir);
     const { service } = appliance(db);
     const readings = new LiveReadingsRepo(db, (id) => service.mayHaveLiveReadings(id));
@@ -142,7 +140,7 @@ describe('live figures of running sessions', () => {
   });
 
   it('after a crash, a session closed by reconciliation takes its register from the stored samples, not the lagging row', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ampyard-live-'));
+    const dir = tempDir('ampyard-live-');
     const db = openDatabase(dir);
     const first = appliance(db);
     const tx = await startSession(first.service, 'LIVE-2');

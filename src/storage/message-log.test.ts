@@ -1,6 +1,4 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
@@ -9,6 +7,7 @@ import { MESSAGE_LOG_FILE, MessageLog } from './message-log.ts';
 import { meterValuesFile } from './meter-values/meter-values-file.ts';
 import { StorageWorker } from './worker/storage-worker-client.ts';
 import { GATE_BYTES } from './meter-values/checkpoint-gate.ts';
+import { tempDir } from '../testing/temp-dir.ts';
 
 function startLog(dataDir: string, maxRows: number): MessageLog {
   openDatabase(dataDir).close();
@@ -25,7 +24,7 @@ const frame = (stationId: string, n: number) => ({
 
 describe('OCPP message log', () => {
   it('finds a station’s frames newest first across many buckets of ids, pages with beforeId, and trims the oldest', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ampyard-log-'));
+    const dir = tempDir('ampyard-log-');
     const log = startLog(dir, 60_000);
     // Three stations; QUIET talks once every 997 frames, so its frames sit far apart in several buckets.
     const expected = new Map<string, string[]>([['BUSY-A', []], ['BUSY-B', []], ['QUIET', []]]);
@@ -49,7 +48,7 @@ describe('OCPP message log', () => {
   });
 
   it('upgrades a log written with the per-station index, keeping its frames', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ampyard-log-'));
+    const dir = tempDir('ampyard-log-');
     const old = new BetterSqlite3(join(dir, MESSAGE_LOG_FILE));
     old.pragma('journal_mode = WAL');
     old.exec(`CREATE TABLE ocpp_messages (id INTEGER PRIMARY KEY, station_id TEXT NOT NULL, at TEXT NOT NULL, direction TEXT NOT NULL,

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { MeterSample } from '../domain/meter.ts';
 import { openDatabase } from './database.ts';
 import { TransactionsRepo } from './transactions-repo.ts';
+import { tempDir } from '../testing/temp-dir.ts';
 
 const sample = (timestamp: string, value: number, extra: Partial<MeterSample> = {}): MeterSample => ({
   timestamp, measurand: 'Energy.Active.Import.Register', phase: null, location: null, context: null, unit: 'Wh', value, rawValue: String(value), rawUnit: null, signedData: null, ...extra,
@@ -14,7 +13,7 @@ const at = (second: number) => new Date(Date.UTC(2026, 10, 24, 8, 0, second)).to
 
 describe('meter samples are stored once', () => {
   it('skips re-sent readings, keeps late but new ones and same-time readings that differ, also after a restart and a rolled-back write', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ampyard-samples-'));
+    const dir = tempDir('ampyard-samples-');
     const db = openDatabase(dir);
     const repo = new TransactionsRepo(db);
     const rows = () => db.prepare('SELECT timestamp, measurand, phase, context, value FROM meter_values ORDER BY id').all() as Array<Record<string, unknown>>;
@@ -46,7 +45,7 @@ describe('meter samples are stored once', () => {
   });
 
   it("finds a session's samples on any EVSE of its station, within an hour of its start and end, and no other session's", () => {
-    const db = openDatabase(mkdtempSync(join(tmpdir(), 'ampyard-samples-')));
+    const db = openDatabase(tempDir('ampyard-samples-'));
     const repo = new TransactionsRepo(db);
     const start = (stationId: string, evseId: number) => repo.insert({
       stationId, evseId, connectorId: 1, stationTxId: null, idToken: null, idTokenType: null, groupId: null, authStatus: null, reservationId: null,

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { sessionEnergy, summariseRegister, type MeterSample } from '../domain/meter.ts';
 import { prng } from '../testing/prng.ts';
 import { openDatabase } from './database.ts';
 import { TransactionsRepo } from './transactions-repo.ts';
+import { tempDir } from '../testing/temp-dir.ts';
 
 const START = Date.UTC(2026, 10, 24, 8, 0, 0);
 const at = (seconds: number) => new Date(START + seconds * 1000).toISOString();
@@ -43,7 +41,7 @@ describe("a session's energy register, summarised as its readings are stored", (
 
   it('answers from memory exactly what reading the stored readings back answers, and reads them back when it cannot', () => {
     const next = prng(11).next;
-    const db = openDatabase(mkdtempSync(join(tmpdir(), 'ampyard-registers-')));
+    const db = openDatabase(tempDir('ampyard-registers-'));
     const repo = new TransactionsRepo(db);
     let tracked = 0;
     for (let round = 0; round < 300; round++) {
@@ -80,7 +78,7 @@ describe("a session's energy register, summarised as its readings are stored", (
   });
 
   it('reads back the readings of sessions it did not start or stopped following', () => {
-    const db = openDatabase(mkdtempSync(join(tmpdir(), 'ampyard-registers-')));
+    const db = openDatabase(tempDir('ampyard-registers-'));
     const repo = new TransactionsRepo(db);
     const tx = repo.insert({
       stationId: 'S1', evseId: 1, connectorId: 1, stationTxId: null, idToken: null, idTokenType: null, groupId: null, authStatus: null,

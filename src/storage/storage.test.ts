@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import BetterSqlite3 from 'better-sqlite3';
@@ -8,8 +7,9 @@ import { DatabaseOpenError, NEW_DATABASE_PAGE_SIZE, databaseFile, openDatabase }
 import { SchemaTooNewError, migrate } from './migrate.ts';
 import { migrations } from './migrations/index.ts';
 import { WriteQueue } from './write-queue.ts';
+import { tempDir } from '../testing/temp-dir.ts';
 
-const freshDir = () => mkdtempSync(join(tmpdir(), 'ampyard-db-'));
+const freshDir = () => tempDir('ampyard-db-');
 
 describe('storage', () => {
   it('opens in WAL mode (the write queue makes commits durable) and applies every migration once', () => {
