@@ -92,8 +92,10 @@ export class DeviceModelService {
           data_type = COALESCE(excluded.data_type, data_type), unit = COALESCE(excluded.unit, unit), min_limit = COALESCE(excluded.min_limit, min_limit),
           max_limit = COALESCE(excluded.max_limit, max_limit), values_list = COALESCE(excluded.values_list, values_list),
           supports_monitoring = COALESCE(excluded.supports_monitoring, supports_monitoring), updated_at = excluded.updated_at`),
+      // Request ids are never reused (nextRequestId), so a row that exists already holds parts that overtook the
+      // station's answer (a station may send NotifyReport before Ampyard has recorded that answer): they are kept.
       request: db.prepare(`INSERT INTO device_reports (station_id, request_id, kind, requested_at) VALUES (?, ?, ?, ?)
-        ON CONFLICT DO UPDATE SET kind = excluded.kind, requested_at = excluded.requested_at, parts_received = 0, completed_at = NULL, status = NULL`),
+        ON CONFLICT DO UPDATE SET kind = excluded.kind, requested_at = MIN(requested_at, excluded.requested_at), status = NULL`),
       requestStatus: db.prepare('UPDATE device_reports SET status = ? WHERE station_id = ? AND request_id = ?'),
       part: db.prepare(`INSERT INTO device_reports (station_id, request_id, kind, requested_at, parts_received, last_seq_no, completed_at)
           VALUES (@stationId, @requestId, 'unsolicited', @at, 1, @seqNo, @completedAt)
