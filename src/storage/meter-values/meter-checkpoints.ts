@@ -1,8 +1,9 @@
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CheckpointGate } from './checkpoint-gate.ts';
+import { METER_WAL_LIMIT_BYTES } from './meter-values-file.ts';
 
-/** With 2 KiB pages, METER_WAL_LIMIT_BYTES of WAL (the file is kept at up to that size between restarts). */
-export const METER_WAL_RESTART_FRAMES = 32_768;
+/** A WAL file's worth of frames at the page size of new databases (2 KiB, NEW_DATABASE_PAGE_SIZE): 32,768. */
+export const METER_WAL_RESTART_FRAMES = METER_WAL_LIMIT_BYTES / 2048;
 /** The writer is held only once a round has had at most this many frames to copy (~0.5 MB), at most a few ms. */
 const HELD_COPY_FRAMES = 256;
 const CATCH_UP_ROUNDS = 4;
