@@ -1,9 +1,10 @@
 import type BetterSqlite3 from 'better-sqlite3';
+import { NEW_DATABASE_PAGE_SIZE } from '../database.ts';
 import type { CheckpointGate } from './checkpoint-gate.ts';
 import { METER_WAL_LIMIT_BYTES } from './meter-values-file.ts';
 
-/** A WAL file's worth of frames at the page size of new databases (2 KiB, NEW_DATABASE_PAGE_SIZE): 32,768. */
-export const METER_WAL_RESTART_FRAMES = METER_WAL_LIMIT_BYTES / 2048;
+/** A WAL file's worth of frames at the page size of new databases (2 KiB): 32,768. */
+export const METER_WAL_RESTART_FRAMES = METER_WAL_LIMIT_BYTES / NEW_DATABASE_PAGE_SIZE;
 /** The writer is held only once a round has had at most this many frames to copy (~0.5 MB), at most a few ms. */
 const HELD_COPY_FRAMES = 256;
 const CATCH_UP_ROUNDS = 4;
