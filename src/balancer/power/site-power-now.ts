@@ -1,6 +1,6 @@
 import type { CircuitUsage, PerPhase, Phase } from '../core/index.ts';
 import type { MeterReadings } from '../meter/meter-readings.ts';
-import type { Circuit, SiteSnapshot } from '../site/model.ts';
+import type { Circuit, EvseElectrical, SiteSnapshot } from '../site/model.ts';
 
 /** What the site draws from the grid now, against the grid limit in force. */
 export interface SitePowerNow {
@@ -46,6 +46,8 @@ const PHASES: Phase[] = ['L1', 'L2', 'L3'];
 const perPhase = (x: number | PerPhase): PerPhase => (typeof x === 'number' ? [x, x, x] : [...x]);
 const sum = (p: PerPhase) => p[0] + p[1] + p[2];
 const add = (a: PerPhase, b: PerPhase): PerPhase => [a[0] + b[0], a[1] + b[1], a[2] + b[2]];
+/** The grid phase an EVSE's phase `i` is wired to (its rotation; unknown EVSEs are wired straight). */
+const gridPhase = (evse: EvseElectrical | undefined, i: number): number => PHASES.indexOf(evse?.rotation[i] ?? PHASES[i]!);
 
 /**
  * Site power from the stations' own meter values (per grid phase, through the site model's wiring when the station
@@ -57,6 +59,8 @@ export function sitePowerNow(input: SitePowerInputs): SitePowerNow {
   const roots = snapshot.circuits.filter((c) => c.parentId === null);
   const stationCircuit = new Map(snapshot.stations.map((s) => [s.stationId, s.circuitId]));
   const parent = new Map(snapshot.circuits.map((c) => [c.id, c.parentId]));
+  // Looked up once per running session, thousands of them every few seconds.
+  const evses = new Map(snapshot.stations.flatMap((s) => s.evses.map((e) => [`${s.stationId} ${e.evseId}`, e] as const)));
   const rootOf = (circuitId: string | undefined) => {
     let c = circuitId;
     for (let n = 0; c !== undefined && n < 1000 && parent.get(c); n++) c = parent.get(c) ?? undefined;
@@ -67,12 +71,11 @@ export function sitePowerNow(input: SitePowerInputs): SitePowerNow {
   let chargersA: PerPhase = [0, 0, 0];
   const chargersBelow = new Map<string, PerPhase>();
   for (const draw of input.chargers) {
-    const evse = snapshot.stations.find((s) => s.stationId === draw.stationId)?.evses.find((e) => e.evseId === draw.evseId);
+    const evse = evses.get(`${draw.stationId} ${draw.evseId}`);
     const phases = evse?.phases ?? 3;
     const grid: PerPhase = [0, 0, 0];
-    const wiredTo = (i: number) => PHASES.indexOf(evse?.rotation[i] ?? PHASES[i]!);
-    if (draw.currentA) for (let i = 0; i < phases; i++) grid[wiredTo(i)]! += draw.currentA[i]!;
-    else if (draw.powerW !== null) for (let i = 0; i < phases; i++) grid[wiredTo(i)]! += Math.max(0, draw.powerW) / (voltage * phases);
+    if (draw.currentA) for (let i = 0; i < phases; i++) grid[gridPhase(evse, i)]! += draw.currentA[i]!;
+    else if (draw.powerW !== null) for (let i = 0; i < phases; i++) grid[gridPhase(evse, i)]! += Math.max(0, draw.powerW) / (voltage * phases);
     chargersW += draw.powerW ?? sum(grid) * voltage;
     chargersA = add(chargersA, grid);
     const root = rootOf(stationCircuit.get(draw.stationId));

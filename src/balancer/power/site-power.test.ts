@@ -5,7 +5,7 @@ import { eventually } from '../../testing/raw-client.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { SitePowerRepo } from '../../storage/site-power-repo.ts';
 import { MeterReadings } from '../meter/meter-readings.ts';
-import { DEFAULT_CONFIG, type Circuit, type SiteSnapshot } from '../site/model.ts';
+import { DEFAULT_CONFIG, defaultEvse, type Circuit, type SiteSnapshot, type StationElectrical } from '../site/model.ts';
 import { SitePowerRecorder } from './site-power-recorder.ts';
 import { sitePowerNow } from './site-power-now.ts';
 
@@ -26,6 +26,28 @@ describe('site power now', () => {
     });
     assert.deepEqual(s.phaseA, [20, 20, 20]);
     assert.deepEqual([s.chargersW, s.powerW, s.limitA, s.limitW, s.buildingW], [30 * V + 6900, 30 * V + 6900, [100, 100, 100], 300 * V, null]);
+  });
+
+  it('puts each EVSE’s phases on the grid phases it is wired to, by station and EVSE', () => {
+    const station = (stationId: string, evses: StationElectrical['evses']): StationElectrical => ({ stationId, circuitId: 'grid', evses, quirks: {} as StationElectrical['quirks'], createdAt: '', updatedAt: '' });
+    const snapshot = {
+      ...snapshotWith([{ id: 'grid' }]),
+      stations: [
+        station('A', [{ ...defaultEvse(1), phases: 1, rotation: ['L2', 'L3', 'L1'] }, { ...defaultEvse(2), rotation: ['L3', 'L1', 'L2'] }]),
+        station('B', [{ ...defaultEvse(1), phases: 1, rotation: ['L3', 'L1', 'L2'] }]),
+      ],
+    } as SiteSnapshot;
+    const s = sitePowerNow({
+      now: 1000, snapshot, meters: new MeterReadings(), usage: [], gridLimitA: null,
+      chargers: [
+        { stationId: 'A', evseId: 1, powerW: null, currentA: [10, 0, 0] },
+        { stationId: 'A', evseId: 2, powerW: null, currentA: [1, 2, 3] },
+        { stationId: 'B', evseId: 1, powerW: 2300, currentA: null },
+        { stationId: 'C', evseId: 1, powerW: null, currentA: [4, 5, 6] },
+      ],
+    });
+    // A1 (1 phase) on L2; A2 L1→L3, L2→L1, L3→L2; B1 (1 phase, 10 A from its power) on L3; C unknown: wired straight.
+    assert.deepEqual(s.phaseA, [2 + 4, 10 + 3 + 5, 1 + 10 + 6]);
   });
 
   it('with a grid meter that sees everything, the building is the meter less the chargers; the override limits', () => {
@@ -73,6 +95,37 @@ describe('site power history', () => {
     assert.ok(body.l1A[last] > 0 && body.l1A[last] <= 16, 'the minute’s average current, with samples from before the session');
     for (const column of ['powerW', 'limitW', 'buildingW', 'l1A', 'l2A', 'l3A']) assert.equal(body[column].length, body.t.length, column);
     assert.deepEqual([body.latest.phaseA, body.latest.limitA], [[16, 16, 16], [100, 100, 100]]);
+  });
+
+  it('follows sessions by their events once started, reading the running sessions from SQLite only at start', async () => {
+    const { services } = server.appliance;
+    const repo = new SitePowerRepo(services.db);
+    let reads = 0;
+    const counted = Object.assign(Object.create(repo) as SitePowerRepo, { activeSessions: () => (reads++, repo.activeSessions()) });
+    const tracking = new SitePowerRecorder(services, counted);
+    const fresh = () => new SitePowerRecorder(services, repo).sample().chargersW;
+    tracking.start();
+    try {
+      const before = tracking.sample().chargersW;
+      assert.equal(before, fresh(), 'the session already running is counted from its row');
+      const { transactionId } = await station.startSession(2, 'TAG-2');
+      const power = async (watts: number) =>
+        station.cp.call('MeterValues', {
+          connectorId: 2, transactionId,
+          meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: String(watts), measurand: 'Power.Active.Import', unit: 'W' }] }],
+        });
+      await power(7400);
+      assert.equal(tracking.sample().chargersW, before + 7400, 'a new session and its power');
+      await power(3700);
+      assert.equal(tracking.sample().chargersW, before + 3700, 'its newer power');
+      assert.equal(tracking.sample().chargersW, fresh());
+      await station.cp.call('StopTransaction', { transactionId, meterStop: 1000, timestamp: new Date().toISOString() });
+      assert.equal(tracking.sample().chargersW, before, 'an ended session no longer counts');
+      assert.equal(tracking.sample().chargersW, fresh());
+      assert.equal(reads, 1, 'the running sessions were read once, at start');
+    } finally {
+      tracking.stop();
+    }
   });
 
   it('keeps 35 days: older minutes are pruned', async () => {
