@@ -5,7 +5,10 @@ import { createHttpApp } from '../app.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 import { openApiPath, registeredRoutes } from './document.ts';
 
-type Document = { openapi: string; paths: Record<string, Record<string, { operationId: string; 'x-required-role'?: string; security: unknown[] }>> };
+type Document = {
+  openapi: string;
+  paths: Record<string, Record<string, { operationId: string; 'x-required-role'?: string; security: unknown[]; responses: Record<string, { content?: Record<string, { schema?: object }> }> }>>;
+};
 
 describe('the OpenAPI document', () => {
   let server: TestServer;
@@ -37,6 +40,19 @@ describe('the OpenAPI document', () => {
     const extra = inDocument.filter((op) => !fromHono.has(op) && !/^post \/api\/v1\/stations\/\{id\}\/commands\/[A-Za-z0-9]+$/.test(op));
     assert.deepEqual(extra, []);
     assert.ok(fromHono.size > 100, `only ${fromHono.size} routes`);
+  });
+
+  it('gives every JSON success response a schema', () => {
+    const untyped: string[] = [];
+    for (const [path, methods] of Object.entries(document.paths)) {
+      for (const [method, op] of Object.entries(methods)) {
+        for (const [status, response] of Object.entries(op.responses)) {
+          const json = response.content?.['application/json'];
+          if (/^2/.test(status) && json && Object.keys(json.schema ?? {}).length === 0) untyped.push(`${method} ${path} ${status}`);
+        }
+      }
+    }
+    assert.deepEqual(untyped, []);
   });
 
   it('documents each station command, and the role each operation needs', () => {

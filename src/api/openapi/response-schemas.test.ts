@@ -1,49 +1,30 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormatsModule from 'ajv-formats';
 import { eventually, postJson } from '../../testing/raw-client.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
+import { assertDocumentedResponse, documentedSchema, type OpenApiDocument } from '../../testing/openapi-schemas.ts';
 import { makeStationCsr } from '../../testing/security.ts';
 import { strictStation, type StrictClient } from '../../testing/strict-station.ts';
 
-type Schema = Record<string, any>;
-type Document = { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Schema }> }> }>>; components: { schemas: Record<string, Schema> } };
-
-const addFormats = addFormatsModule as unknown as (ajv: Ajv2020) => Ajv2020;
 const resources = ['Station', 'Evse', 'Connector', 'Transaction', 'IdToken', 'IdTokenGroup', 'MeterSample', 'Webhook', 'WebhookDelivery', 'Tariff', 'TransactionCost', 'Reservation', 'User', 'ApiToken', 'Circuit', 'StationElectrical', 'Vehicle', 'SiteConfig', 'SiteConfigDefaults', 'CommandOutcome', 'CommandDescription', 'Health', 'About', 'SignedIn', 'SiteSettings', 'StationEvent', 'StationWarning', 'OcppFrame', 'SitePower', 'SitePowerHistory', 'MeterStatus', 'SiteMeters', 'SiteAllocations', 'FirmwareFile', 'StationFirmwareState', 'StationSecurity', 'IssuedCertificate', 'LocalListStatus', 'LocalListEntry', 'LocalListToken', 'AuditEntry', 'StationJob', 'StationFile', 'ConfigurationEntry', 'PendingRemoteStart', 'SecurityOverview', 'SecurityEvent', 'MeterReading', 'ImportCounts', 'SiteModel', 'StoredChargingProfile', 'DataTransfer', 'CertificateSigningRequest', 'ReportRequest', 'DeviceVariable', 'DisplayMessage', 'VariableMonitor', 'ChargingLimit', 'ChargingProfileReport', 'EvChargingNeeds', 'EvChargingSchedule', 'CustomerInformationRequest', 'Iso15118Request', 'Ocpp21Message', 'StationCertificates'];
 
 describe('the OpenAPI document’s response schemas', () => {
   let server: TestServer;
-  let document: Document;
+  let document: OpenApiDocument;
   let station: StrictClient;
-  let ajv: Ajv2020;
   before(async () => {
     server = await startTestServer();
-    document = (await (await fetch(`${server.baseUrl}/api/v1/openapi.json`)).json()) as Document;
-    ajv = addFormats(new Ajv2020({ allErrors: true, strict: false }));
+    document = (await (await fetch(`${server.baseUrl}/api/v1/openapi.json`)).json()) as OpenApiDocument;
   });
   after(async () => {
     await station?.close({ force: true });
     await server.stop();
   });
 
-  const documented = (path: string, method: string, status: number): Schema => {
-    const schema = document.paths[path]?.[method]?.responses[status]?.content?.['application/json']?.schema;
-    assert.ok(schema && Object.keys(schema).length > 0, `${method} ${path} ${status} has a response schema`);
-    return schema;
-  };
-
-  /**
-   * Validates against the documented schema, by default with the resources closed (additionalProperties: false)
-   * so an undocumented field fails too (not for a schema that extends one with `allOf`).
-   */
-  const assertMatches = (path: string, method: string, status: number, body: unknown, closed = true) => {
-    const schemas = structuredClone(document.components.schemas);
-    if (closed) for (const name of resources) schemas[name] = { ...schemas[name], additionalProperties: false };
-    const validate = ajv.compile({ ...documented(path, method, status), components: { schemas } });
-    assert.ok(validate(body), `${method} ${path} ${status}: ${JSON.stringify(validate.errors?.slice(0, 5))}\n${JSON.stringify(body).slice(0, 1500)}`);
-  };
+  const documented = (path: string, method: string, status: number) => documentedSchema(document, path, method, status);
+  /** Validates against the documented schema, by default with the resources closed (see assertDocumentedResponse). */
+  const assertMatches = (path: string, method: string, status: number, body: unknown, closed = true) =>
+    assertDocumentedResponse(document, path, method, status, body, closed ? resources : []);
 
   /** Sends a JSON request as the admin and returns the answer, which must have `status`. */
   const send = async (method: string, path: string, body?: unknown, status = 200): Promise<Record<string, any>> => {
@@ -306,6 +287,9 @@ describe('the OpenAPI document’s response schemas', () => {
     const logJobs = await read('/stations/CP-SCHEMA/diagnostics-jobs');
     const sent = await fetch(`${logJobs['items'][0].location}/diagnostics.zip`, { method: 'PUT', body: 'DIAGNOSTICS' });
     assert.equal(sent.status, 200);
+    const receipt = await sent.json();
+    assert.equal(receipt.name, 'diagnostics.zip');
+    assertMatches('/uploads/{token}/{name}', 'put', 200, receipt);
     await station.call('DiagnosticsStatusNotification', { status: 'Uploaded' });
     const diagnostics = await read('/stations/CP-SCHEMA/diagnostics-jobs');
     assert.deepEqual([diagnostics['items'][0].state, diagnostics['items'][0].files.length], ['succeeded', 1]);
@@ -358,6 +342,7 @@ describe('the OpenAPI document’s response schemas', () => {
     assertMatches('/api/v1/auth/login', 'post', 200, session, false);
     assert.throws(() => assertMatches('/api/v1/auth/login', 'post', 200, { ...session, csrfToken: undefined }, false));
     assertMatches('/api/v1/setup', 'get', 200, await read('/setup'));
+    assertMatches('/api/v1/openapi.json', 'get', 200, document, false);
     const imported = await server.api('/id-tokens/import?dryRun=true', { method: 'POST', headers: { 'content-type': 'text/csv' }, body: 'token,label\nCSV-1,Card\nSCHEMA-1,Renamed\n' });
     const counts = (await imported.json()) as Record<string, unknown>;
     assert.deepEqual([imported.status, counts['created'], counts['updated']], [200, 1, 1]);

@@ -4,8 +4,12 @@ import { cleanFileName } from '../../domain/firmware-library.ts';
 import { errorBody } from '../errors.ts';
 import { attachment, byteRange, declaredLength, receiving } from '../file-responses.ts';
 import { defineRoute, type HttpMethod, type RouteSpec } from '../openapi/define-route.ts';
+import { record, text } from '../openapi/schema-parts.ts';
 
 const tags = ['Station file transfer'];
+
+/** What a station is told of its upload: the stored file (its id is the one the API's station files use). */
+const uploadReceipt = record('The file as stored', { id: { type: 'integer' }, name: text, size: { type: 'integer', minimum: 0 }, sha256: text });
 
 /**
  * What stations fetch and send over plain HTTP, outside the API and its access control: the unguessable
@@ -56,7 +60,8 @@ export function fileTransferRoutes(services: Services): Hono {
   for (const method of ['put', 'post'] as HttpMethod[]) {
     for (const path of ['/uploads/:token', '/uploads/:token/:name']) {
       const rawBody = { contentType: 'application/octet-stream', description: 'The file: a raw body, or multipart/form-data with one file' };
-      defineRoute(app, { method, path, summary: 'Upload of a diagnostics or log file by a station (one-time URL)', tags, security: 'public', rawBody }, upload);
+      const responses = { 200: { description: 'Received and stored', schema: uploadReceipt } };
+      defineRoute(app, { method, path, summary: 'Upload of a diagnostics or log file by a station (one-time URL)', tags, security: 'public', rawBody, responses }, upload);
     }
   }
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { announceSetupCode } from '../../auth/setup-console.ts';
+import { assertDocumentedResponse, type OpenApiDocument } from '../../testing/openapi-schemas.ts';
 import { RawClient } from '../../testing/raw-client.ts';
 import { startTestServer, type TestServer } from '../../testing/server.ts';
 
@@ -72,6 +73,8 @@ describe('first-run setup', () => {
     const winner = first.status === 201 ? first : second;
     const body = (await winner.json()) as any;
     assert.equal(body.user.role, 'admin');
+    const document = (await (await fetch(`${server.baseUrl}/api/v1/openapi.json`)).json()) as OpenApiDocument;
+    assertDocumentedResponse(document, '/api/v1/setup', 'post', 201, body);
     assert.deepEqual(
       { siteName: body.settings.siteName, gridLimitA: body.settings.gridLimitA, acceptUnknownStations: body.settings.acceptUnknownStations },
       { siteName: 'North depot', gridLimitA: 250, acceptUnknownStations: true },

@@ -6,6 +6,7 @@ import { errorBody } from '../errors.ts';
 import { clientAddress } from '../principal.ts';
 import { bodyCheckedBy } from '../openapi/checked-body.ts';
 import { defineRoute } from '../openapi/define-route.ts';
+import { resourceRef } from '../openapi/resource-schemas.ts';
 import { jsonOnlyBody, signIn, tooManyAttempts, treatAsAnonymous } from './auth.ts';
 
 const tags = ['Sign-in'];
@@ -37,7 +38,12 @@ export function setupRoutes(services: Services): Hono {
       summary: 'First-run setup: creates the first admin (with the console’s setup code) and signs in',
       tags,
       rawBody: bodyCheckedBy(setupBody, 'the first-run setup; JSON only (415 otherwise)'),
-      responses: { 201: { description: 'Set up and signed in' } },
+      responses: {
+        201: {
+          description: 'Set up and signed in (the `ampyard_session` cookie is set), with the site settings the setup stored',
+          schema: { allOf: [resourceRef('BrowserSession'), { type: 'object', required: ['settings'], properties: { settings: resourceRef('SiteSettings') } }] },
+        },
+      },
     },
     async (c) => {
       const body = ((await jsonOnlyBody(c)) ?? {}) as Record<string, unknown>;
