@@ -29,7 +29,7 @@ const BATCH_BYTES = 512 * 1024;
  */
 export class MessageLog {
   private readonly worker: StorageWorker;
-  private readonly batch = new ByteBatchWriter(BATCH_BYTES);
+  private readonly batch = new ByteBatchWriter(BATCH_BYTES, () => this.flush());
   private timer: NodeJS.Timeout | undefined;
 
   constructor(worker: StorageWorker) {
@@ -42,7 +42,6 @@ export class MessageLog {
     const { stationId, at, direction, messageType, messageId, action } = entry;
     // The storage thread reads the fields in this order (storage-worker.ts).
     const room = stringRoom(stationId) + stringRoom(at) + stringRoom(direction) + stringRoom(messageType) + stringRoom(messageId) + stringRoom(action) + stringRoom(payload);
-    if (!this.batch.has(room)) this.flush();
     const batch = this.batch;
     batch.reserve(room);
     batch.string(stationId);

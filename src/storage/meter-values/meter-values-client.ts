@@ -34,7 +34,7 @@ export class MeterValuesThread {
   readonly ready: Promise<void>;
   private readonly thread: SupervisedThread;
   private readonly pending = new Map<number, PendingWrite>();
-  private readonly outgoing = new ByteBatchWriter(BATCH_BYTES);
+  private readonly outgoing = new ByteBatchWriter(BATCH_BYTES, () => this.send());
   private nextWrite = 0;
   private sendScheduled = false;
   private storedListener: ((failure: StorageUnavailableError | undefined) => void) | undefined;
@@ -60,7 +60,6 @@ export class MeterValuesThread {
     if (!this.thread.worker) return Promise.reject(stopped());
     const id = ++this.nextWrite;
     const room = writeRoom(stationId, samples);
-    if (!this.outgoing.has(room)) this.send();
     this.outgoing.reserve(room);
     encodeWrite(this.outgoing, id, stationId, evseId, transactionId, samples);
     if (++this.outgoing.count >= SEND_AT_WRITES) this.send();

@@ -15,7 +15,6 @@ type Item = Array<string | number | null>;
 
 describe('byte batches', () => {
   it('carry strings and numbers exactly, null included, whatever the characters', () => {
-    const writer = new ByteBatchWriter(16 * 1024);
     const sent: Item[] = [];
     const received: Item[] = [];
     // Each item: a string, a number, a long string, a number or null; items of 4 values.
@@ -27,11 +26,10 @@ describe('byte batches', () => {
       for (; !r.done; items++) received.push([r.string(), r.number(), r.string(), r.number()]);
       assert.equal(items, batch.count);
     };
+    const writer = new ByteBatchWriter(16 * 1024, drain);
     for (let n = 0; n < 3000; n++) {
       const item: Item = [maybe(text(40)), aNumber(), maybe(text(2000)), maybe(aNumber())];
-      const room = stringRoom(item[0] as string | null) + NUMBER_ROOM + stringRoom(item[2] as string | null) + NUMBER_ROOM;
-      if (!writer.has(room)) drain();
-      writer.reserve(room);
+      writer.reserve(stringRoom(item[0] as string | null) + NUMBER_ROOM + stringRoom(item[2] as string | null) + NUMBER_ROOM);
       writer.string(item[0] as string | null);
       writer.number(item[1] as number);
       writer.string(item[2] as string | null);
@@ -44,22 +42,32 @@ describe('byte batches', () => {
     assert.deepEqual(received, sent);
   });
 
-  it('give an item larger than a batch a batch of its own, and refuse to overfill one', () => {
-    const writer = new ByteBatchWriter(1024);
+  it('give an item larger than a batch a batch of its own, handing the open one over first', () => {
+    const handed: string[] = [];
+    const writer = new ByteBatchWriter(1024, () => {
+      const batch = writer.take()!;
+      handed.push(new ByteBatchReader(batch.bytes, batch.length).string()!);
+    });
     writer.reserve(stringRoom('small'));
     writer.string('small');
     writer.count++;
     const huge = '€'.repeat(400_000);
     assert.equal(writer.has(stringRoom(huge)), false);
-    assert.throws(() => writer.reserve(stringRoom(huge)), /full/);
-    const first = writer.take()!;
-    assert.equal(new ByteBatchReader(first.bytes, first.length).string(), 'small');
     writer.reserve(stringRoom(huge));
+    assert.deepEqual(handed, ['small']);
     writer.string(huge);
     writer.count++;
     const second = writer.take()!;
     assert.equal(new ByteBatchReader(second.bytes, second.length).string(), huge);
     assert.equal(writer.take(), undefined, 'nothing left');
+  });
+
+  it('refuse to overfill a batch when onFull does not take it', () => {
+    const writer = new ByteBatchWriter(1024, () => undefined);
+    writer.reserve(stringRoom('small'));
+    writer.string('small');
+    writer.count++;
+    assert.throws(() => writer.reserve(stringRoom('€'.repeat(400_000))), /full/);
   });
 
   it('carry meter-value writes to the meter-value thread as they were made', () => {
@@ -68,18 +76,16 @@ describe('byte batches', () => {
       phase: maybe(random.pick(['L1', 'L2', 'L3'])), location: maybe('Outlet'), context: maybe('Sample.Periodic'), unit: maybe(random.pick(['Wh', 'A', 'Percent'])),
       value: maybe(aNumber()), rawValue: text(12), rawUnit: maybe('kWh'), signedData: maybe(text(300)),
     });
-    const writer = new ByteBatchWriter(4 * 1024);
     const sent: ReturnType<typeof decodeWrites> = [];
     const received: ReturnType<typeof decodeWrites> = [];
     const drain = () => {
       const batch = writer.take();
       if (batch) received.push(...decodeWrites(batch.bytes, batch.length));
     };
+    const writer = new ByteBatchWriter(4 * 1024, drain);
     for (let id = 1; id <= 2000; id++) {
       const write = { id, stationId: `CP-${text(8)}`, evseId: random.int(0, 4), transactionId: maybe(random.int(1, 1e6)), samples: Array.from({ length: random.int(0, 6) }, sample) };
-      const room = writeRoom(write.stationId, write.samples);
-      if (!writer.has(room)) drain();
-      writer.reserve(room);
+      writer.reserve(writeRoom(write.stationId, write.samples));
       encodeWrite(writer, write.id, write.stationId, write.evseId, write.transactionId, write.samples);
       writer.count++;
       sent.push(write);

@@ -7,14 +7,19 @@
  */
 export class ByteBatchWriter {
   private readonly minBytes: number;
+  private readonly onFull: () => void;
   private bytes: Buffer | undefined;
   private used = 0;
   /** Items (rows, writes) in the batch; the caller counts them. */
   count = 0;
 
-  /** A batch holds at least `minBytes`; an item that needs more gets a batch of its own size. */
-  constructor(minBytes: number) {
+  /**
+   * A batch holds at least `minBytes`; an item that needs more gets a batch of its own size. `onFull` hands the
+   * open batch over (it must `take` it) when the next item does not fit.
+   */
+  constructor(minBytes: number, onFull: () => void) {
     this.minBytes = minBytes;
+    this.onFull = onFull;
   }
 
   /** Whether `room` more bytes (see stringRoom, NUMBER_ROOM) fit in the open batch. */
@@ -22,10 +27,11 @@ export class ByteBatchWriter {
     return this.bytes !== undefined && this.used + room <= this.bytes.length;
   }
 
-  /** Makes sure the next `room` bytes fit; the caller takes a non-empty batch first when they do not. */
+  /** Makes sure the next `room` bytes fit, handing a batch that has items over first (onFull) when they do not. */
   reserve(room: number): void {
     if (this.has(room)) return;
-    if (this.count > 0) throw new Error('byte batch is full; take it first');
+    if (this.count > 0) this.onFull();
+    if (this.count > 0) throw new Error('byte batch is full and onFull did not take it');
     this.bytes = Buffer.allocUnsafeSlow(Math.max(this.minBytes, room));
     this.used = 0;
   }
