@@ -1,4 +1,5 @@
 import type { Logger } from '../log/logger.ts';
+import { isoNow } from '../platform/iso-now.ts';
 import type { TransactionsRepo } from '../storage/transactions-repo.ts';
 import type { WriteQueue } from '../storage/write-queue.ts';
 import type { EventBus } from './events.ts';
@@ -229,7 +230,7 @@ export class TransactionService {
    * updates in place).
    */
   private applyLive(tx: Transaction, samples: MeterSample[], writeDue: (id: number, due: NonNullable<ReturnType<TransactionsRepo['live']['record']>>) => void): Transaction {
-    const now = new Date().toISOString();
+    const now = isoNow();
     for (const [at, group] of byTimestamp(samples)) {
       const meterWh = energyRegister(group);
       const powerW = activePower(group);
