@@ -126,10 +126,12 @@ export class SitePowerRecorder {
   private chargers(now: number): ChargerDraw[] {
     const { balancer } = this.services;
     const out: ChargerDraw[] = [];
+    // Sample times are ISO 8601 UTC, which sort as text: no parsing one per session.
+    const staleBefore = new Date(now - STALE_READING_MS).toISOString();
     for (const tx of this.running?.values() ?? this.repo.activeSessions()) {
       const reading = balancer.driver.reading(tx.id);
-      const at = reading?.at ?? (tx.lastSampleAt ? Date.parse(tx.lastSampleAt) : null);
-      if (at === null || now - at > STALE_READING_MS) continue;
+      const at = reading?.at;
+      if (at != null ? now - at > STALE_READING_MS : tx.lastSampleAt === null || tx.lastSampleAt < staleBefore) continue;
       out.push({ stationId: tx.stationId, evseId: tx.evseId, powerW: reading?.powerW ?? tx.lastPowerW, currentA: reading?.currentA ?? null });
     }
     return out;

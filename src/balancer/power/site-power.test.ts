@@ -8,6 +8,8 @@ import { MeterReadings } from '../meter/meter-readings.ts';
 import { DEFAULT_CONFIG, defaultEvse, type Circuit, type SiteSnapshot, type StationElectrical } from '../site/model.ts';
 import { SitePowerRecorder } from './site-power-recorder.ts';
 import { sitePowerNow } from './site-power-now.ts';
+import { EventBus } from '../../domain/events.ts';
+import type { Transaction } from '../../domain/transaction.ts';
 
 const V = 230;
 const snapshotWith = (circuits: Partial<Circuit>[]): SiteSnapshot => ({
@@ -58,6 +60,37 @@ describe('site power now', () => {
     assert.deepEqual([s.phaseA, s.limitA, s.buildingW, s.powerW], [[30, 25, 20], [40, 40, 40], 45 * V, 75 * V]);
     const stale = sitePowerNow({ now: 60_000, snapshot, meters, usage: [], gridLimitA: null, chargers: [] });
     assert.deepEqual([stale.buildingW, stale.powerW], [null, 0]);
+  });
+});
+
+describe('site power sampling', () => {
+  it('counts running sessions by their newest sample, leaving out those silent for 15 minutes', () => {
+    const now = Date.parse('2026-11-25T12:00:00.000Z');
+    const ago = (minutes: number) => new Date(now - minutes * 60_000).toISOString();
+    const events = new EventBus();
+    const deps = {
+      events,
+      writes: { run: async (job: () => unknown) => job() },
+      log: { warn: () => undefined },
+      siteSettings: { get: () => ({ gridLimitA: null }) },
+      balancer: { driver: { reading: () => undefined, lastCycle: () => undefined }, site: { snapshot: () => snapshotWith([]) }, meters: new MeterReadings() },
+    } as unknown as ConstructorParameters<typeof SitePowerRecorder>[0];
+    const row = (id: number, lastPowerW: number, lastSampleAt: string | null) => ({ id, stationId: `CP-${id}`, evseId: 1, lastPowerW, lastSampleAt });
+    const repo = { activeSessions: () => [row(1, 1000, ago(1)), row(2, 2000, ago(16)), row(3, 4000, null)], put: () => undefined, pruneBefore: () => 0 } as unknown as SitePowerRepo;
+    const recorder = new SitePowerRecorder(deps, repo);
+    recorder.start();
+    try {
+      assert.equal(recorder.sample(now).chargersW, 1000, 'only the session with a recent sample');
+      const updated = (id: number, lastPowerW: number, lastSampleAt: string) =>
+        events.publish({ type: 'transaction.updated', data: { ...row(id, lastPowerW, lastSampleAt), status: 'active' } as unknown as Transaction });
+      updated(2, 2500, ago(14.9));
+      updated(3, 4000, ago(0.1));
+      assert.equal(recorder.sample(now).chargersW, 1000 + 2500 + 4000);
+      updated(1, 1000, ago(15.1));
+      assert.equal(recorder.sample(now).chargersW, 2500 + 4000);
+    } finally {
+      recorder.stop();
+    }
   });
 });
 
