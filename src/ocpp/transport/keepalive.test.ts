@@ -25,20 +25,20 @@ describe('keepalive sweep', () => {
     let sessions: FakeSession[] = [];
     const dead: string[] = [];
     const sweep = new KeepaliveSweep(30_000, () => sessions as unknown as StationSession[], (s) => dead.push(s.stationId));
-    assert.equal(sweep.slices, 30);
+    assert.equal(sweep.slices, 120);
     sessions = fleet(sweep, 3_000, () => now);
 
     const perTick: number[] = [];
-    for (let tick = 1; tick <= 60; tick++) {
+    for (let tick = 1; tick <= 240; tick++) {
       const before = sessions.reduce((n, s) => n + s.pings.length, 0);
-      now = tick * 1_000;
-      t.mock.timers.tick(1_000);
+      now = tick * 250;
+      t.mock.timers.tick(250);
       perTick.push(sessions.reduce((n, s) => n + s.pings.length, 0) - before);
       // Every station but the last answers its ping at once.
       for (const s of sessions.slice(0, -1)) s.alive = true;
     }
-    // 3,000 connections over 30 slices: 100 pings a tick, never all at once.
-    assert.deepEqual(new Set(perTick.slice(0, 29)), new Set([100]));
+    // 3,000 connections over 120 slices: 25 pings a tick, never all at once.
+    assert.deepEqual(new Set(perTick.slice(0, 119)), new Set([25]));
     for (const s of sessions.slice(0, -1)) {
       assert.equal(s.pings.length, 2, s.stationId);
       assert.equal(s.pings[1]! - s.pings[0]!, 30_000);
@@ -50,10 +50,10 @@ describe('keepalive sweep', () => {
     sweep.stop();
   });
 
-  it('divides the period into slices of about a second: at most 30, at least 250 ms each', () => {
+  it('divides the period into slices of about a quarter second: at most 120, at least 250 ms each', () => {
     mock.timers.enable({ apis: ['setInterval'] });
     try {
-      for (const [periodMs, slices] of [[1_000, 4], [200, 1], [3_600_000, 30]] as const) {
+      for (const [periodMs, slices] of [[1_000, 4], [200, 1], [30_000, 120], [3_600_000, 120]] as const) {
         const sweep = new KeepaliveSweep(periodMs, () => [], () => undefined);
         assert.equal(sweep.slices, slices, `${periodMs} ms`);
         sweep.stop();
