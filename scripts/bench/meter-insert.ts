@@ -22,7 +22,7 @@ const dir = mkdtempSync(join(tmpdir(), 'ampyard-meter-insert-'));
 // The meter-value file as the storage worker writes it, but without its fsyncs (a disk's speed is not the question).
 const db = openSqlite(meterValuesFile(dir), dir);
 db.pragma(`page_size = ${NEW_DATABASE_PAGE_SIZE}`);
-prepareWriterConnection(db, 48 * 1024);
+prepareWriterConnection(db);
 db.pragma('synchronous = OFF');
 db.pragma('wal_autocheckpoint = 0');
 const writer = new MeterValuesWriter(db);

@@ -17,9 +17,8 @@ const COMMIT_WINDOW_MS = 5;
  */
 export function runMeterValuesThread(data: StorageWorkerData, port: MessagePort, open: (file: string) => BetterSqlite3.Database): void {
   const send = (message: FromWorker) => port.postMessage(message);
-  // Thousands of EVSEs each add index entries at their own place: their pages should stay in memory.
   const db = open(data.meterValuesFile);
-  prepareWriterConnection(db, 48 * 1024);
+  prepareWriterConnection(db);
   db.pragma('wal_autocheckpoint = 0');
   const writer = new MeterValuesWriter(db);
   const store = db.transaction((writes: DecodedWrite[]) => {
