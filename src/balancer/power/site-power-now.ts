@@ -1,6 +1,7 @@
 import type { CircuitUsage, PerPhase, Phase } from '../core/index.ts';
 import type { MeterReadings } from '../meter/meter-readings.ts';
 import type { Circuit, EvseElectrical, SiteSnapshot } from '../site/model.ts';
+import { evseKey } from '../site/to-core.ts';
 
 /** What the site draws from the grid now, against the grid limit in force. */
 export interface SitePowerNow {
@@ -60,7 +61,7 @@ export function sitePowerNow(input: SitePowerInputs): SitePowerNow {
   const stationCircuit = new Map(snapshot.stations.map((s) => [s.stationId, s.circuitId]));
   const parent = new Map(snapshot.circuits.map((c) => [c.id, c.parentId]));
   // Looked up once per running session, thousands of them every few seconds.
-  const evses = new Map(snapshot.stations.flatMap((s) => s.evses.map((e) => [`${s.stationId} ${e.evseId}`, e] as const)));
+  const evses = new Map(snapshot.stations.flatMap((s) => s.evses.map((e) => [evseKey(s.stationId, e.evseId), e] as const)));
   const rootOf = (circuitId: string | undefined) => {
     let c = circuitId;
     for (let n = 0; c !== undefined && n < 1000 && parent.get(c); n++) c = parent.get(c) ?? undefined;
@@ -71,7 +72,7 @@ export function sitePowerNow(input: SitePowerInputs): SitePowerNow {
   let chargersA: PerPhase = [0, 0, 0];
   const chargersBelow = new Map<string, PerPhase>();
   for (const draw of input.chargers) {
-    const evse = evses.get(`${draw.stationId} ${draw.evseId}`);
+    const evse = evses.get(evseKey(draw.stationId, draw.evseId));
     const phases = evse?.phases ?? 3;
     const grid: PerPhase = [0, 0, 0];
     if (draw.currentA) for (let i = 0; i < phases; i++) grid[gridPhase(evse, i)]! += draw.currentA[i]!;
