@@ -275,6 +275,7 @@ async function startLocked(config: Config, log: Logger, lock: DataDirLock, optio
     onUpgrade: (from, pending) =>
       log.info('upgrading the database; on a large database this can take several minutes, let it finish', { from, to: pending.at(-1), migrations: pending.join(',') }),
     onMeterValuesMoved: (rows) => log.info('moved the stored meter values into their own database file', { rows, file: meterValuesFile(config.dataDir) }),
+    onMeterValuesReindex: (rows) => log.info('upgrading the meter-value index (once); on a large database this can take minutes, let it finish', { rows }),
   });
   const pkiLog = deferLogs(log);
   let pki: SitePki;

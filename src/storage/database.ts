@@ -53,8 +53,10 @@ const CACHE_KIB = 48 * 1024;
  * foreign keys on, every migration applied, and the meter-value file attached.
  * `onMeterValuesMoved`: meter values were found in the main file (a database from before they had a file of
  * their own, or a restored backup) and have been moved into theirs (meter-values-file.ts).
+ * `onMeterValuesReindex`: the meter-value file is indexed by station first (before the buckets of
+ * meter-values-file.ts) and is about to be indexed again, which takes a while on a large file.
  */
-export function openDatabase(dataDir: string, options: { onUpgrade?: UpgradeNotice; onMeterValuesMoved?: (rows: number) => void } = {}): Db {
+export function openDatabase(dataDir: string, options: { onUpgrade?: UpgradeNotice; onMeterValuesMoved?: (rows: number) => void; onMeterValuesReindex?: (rows: number) => void } = {}): Db {
   prepareDataDir(dataDir);
   const file = databaseFile(dataDir);
   let db: Db;
@@ -76,7 +78,7 @@ export function openDatabase(dataDir: string, options: { onUpgrade?: UpgradeNoti
     db.pragma('foreign_keys = ON');
     db.pragma('busy_timeout = 5000');
     db.pragma(`cache_size = ${-CACHE_KIB}`);
-    attachMeterValues(db, dataDir, NEW_DATABASE_PAGE_SIZE);
+    attachMeterValues(db, dataDir, NEW_DATABASE_PAGE_SIZE, options.onMeterValuesReindex);
     migrate(db, undefined, options.onUpgrade);
     const moved = moveMeterValuesOut(db);
     if (moved) options.onMeterValuesMoved?.(moved);

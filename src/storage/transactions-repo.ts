@@ -4,6 +4,7 @@ import type { Transaction, TransactionFilter } from '../domain/transaction.ts';
 import type { Db } from './database.ts';
 import { LiveFigures, type Figures as LiveRowFigures } from './live-figures.ts';
 import { LIVE_MEASURANDS } from './live-readings-repo.ts';
+import { meterBucketIs, meterBucketsBetween } from './meter-values/meter-values-file.ts';
 import { MeterValuesWriter } from './meter-values/meter-values-writer.ts';
 import { SessionRegisters } from './session-registers.ts';
 import { Where, pagedList } from './paged-query.ts';
@@ -32,16 +33,11 @@ function shifted(at: string, ms: number): string | null {
 const windowStart = (startedAt: string) => shifted(startedAt, -SESSION_MARGIN_MS) ?? '';
 
 /**
- * A session's samples through meter_values_by_station (migration 19 dropped the index by transaction, which
- * cost every stored value a second scattered index entry): the EVSEs its station has samples on, one index
- * seek each (a recursive skip over the index), then each EVSE's samples within the session's window.
+ * A session's samples: those of its station (on any EVSE) within the session's window, looked for in the buckets
+ * (see meter-values-file.ts) whose samples' times overlap that window, one index seek per bucket.
  */
-const SESSION_SAMPLES = `WITH RECURSIVE evse(id) AS (
-    SELECT MIN(evse_id) FROM meter_values WHERE station_id = @station
-    UNION ALL
-    SELECT (SELECT MIN(evse_id) FROM meter_values WHERE station_id = @station AND evse_id > evse.id) FROM evse WHERE evse.id IS NOT NULL
-  )`;
-const SESSION_SAMPLE = `m.station_id = @station AND m.evse_id = evse.id AND m.timestamp >= @from AND m.timestamp <= @to AND m.transaction_id = @tx`;
+const SESSION_SAMPLES = `WITH bucket(n) AS (${meterBucketsBetween('@from', '@to')})`;
+const SESSION_SAMPLE = `${meterBucketIs('m', 'bucket.n')} AND m.station_id = @station AND m.timestamp >= @from AND m.timestamp <= @to AND m.transaction_id = @tx`;
 
 export interface NewTransaction {
   stationId: string;
@@ -114,10 +110,10 @@ export class TransactionsRepo {
           seq_no = COALESCE(@seqNo, seq_no), offline = MAX(offline, @offline), evse_id = COALESCE(@evseId, evse_id),
           connector_id = COALESCE(@connectorId, connector_id), updated_at = @now WHERE id = @id`),
       sessionWindow: db.prepare('SELECT station_id AS stationId, started_at AS startedAt, ended_at AS endedAt FROM transactions WHERE id = ?'),
-      registerReadings: db.prepare(`${SESSION_SAMPLES} SELECT m.value FROM evse JOIN meter_values m ON ${SESSION_SAMPLE}
+      registerReadings: db.prepare(`${SESSION_SAMPLES} SELECT m.value FROM bucket CROSS JOIN meter_values m ON ${SESSION_SAMPLE}
           AND m.measurand = 'Energy.Active.Import.Register' AND m.phase IS NULL AND m.value IS NOT NULL ORDER BY m.timestamp, m.id`).pluck(),
       series: db.prepare(`${SESSION_SAMPLES} SELECT m.timestamp, m.measurand, m.phase, m.location, m.context, m.unit, m.value,
-          m.raw_value AS rawValue, m.raw_unit AS rawUnit, m.signed_data AS signedData FROM evse JOIN meter_values m ON ${SESSION_SAMPLE}
+          m.raw_value AS rawValue, m.raw_unit AS rawUnit, m.signed_data AS signedData FROM bucket CROSS JOIN meter_values m ON ${SESSION_SAMPLE}
           ORDER BY m.timestamp, m.id`),
     };
   }
@@ -274,15 +270,16 @@ export class TransactionsRepo {
   /** A station's samples (with or without a session), oldest first. */
   stationSeries(stationId: string, filter: { evseId?: number; from?: string; to?: string; limit: number }): Array<MeterSample & { evseId: number; transactionId: number | null }> {
     const where = new Where()
-      .if(true, 'station_id = ?', stationId)
-      .if(filter.evseId !== undefined, 'evse_id = ?', filter.evseId)
-      .when(filter.from, 'timestamp >= ?')
-      .when(filter.to, 'timestamp < ?');
+      .if(true, `${meterBucketIs('m', 'bucket.n')} AND m.station_id = ?`, stationId)
+      .if(filter.evseId !== undefined, 'm.evse_id = ?', filter.evseId)
+      .when(filter.from, 'm.timestamp >= ?')
+      .when(filter.to, 'm.timestamp < ?');
     return this.db
-      .prepare(`SELECT evse_id AS evseId, transaction_id AS transactionId, timestamp, measurand, phase, location, context, unit, value,
-        raw_value AS rawValue, raw_unit AS rawUnit, signed_data AS signedData FROM meter_values ${where}
-        ORDER BY timestamp, id LIMIT ?`)
-      .all(...where.args, filter.limit) as Array<MeterSample & { evseId: number; transactionId: number | null }>;
+      .prepare(`WITH bucket(n) AS (${meterBucketsBetween('?', '?')})
+        SELECT m.evse_id AS evseId, m.transaction_id AS transactionId, m.timestamp, m.measurand, m.phase, m.location, m.context, m.unit,
+        m.value, m.raw_value AS rawValue, m.raw_unit AS rawUnit, m.signed_data AS signedData FROM bucket CROSS JOIN meter_values m ${where}
+        ORDER BY m.timestamp, m.id LIMIT ?`)
+      .all(filter.from ?? '', filter.to ?? '~', ...where.args, filter.limit) as Array<MeterSample & { evseId: number; transactionId: number | null }>;
   }
 
   list(filter: TransactionFilter): { items: Transaction[]; total: number } {

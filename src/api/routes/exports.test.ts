@@ -160,7 +160,7 @@ describe('exports: sessions and meter values as CSV, JSON and NDJSON', () => {
     assert.equal((await text('/exports/meter-values.json?stationId=nobody&format=ndjson')).body, '');
   });
 
-  it('meter-values: normalised and raw values, in storage order or (stations named) by station, EVSE and time; every filter', async () => {
+  it('meter-values: normalised and raw values, in storage order; every filter', async () => {
     const { body } = await text('/exports/meter-values.csv');
     const rows = parseCsv(body);
     assert.deepEqual(rows[0], ['id', 'stationId', 'evseId', 'transactionId', 'timestamp', 'measurand', 'phase', 'location', 'context', 'unit', 'value', 'rawValue', 'rawUnit', 'signedData']);
@@ -175,13 +175,7 @@ describe('exports: sessions and meter values as CSV, JSON and NDJSON', () => {
     assert.deepEqual(rows.slice(1).map((r) => Number(r[0])), rows.slice(1).map((r) => Number(r[0])).sort((a, b) => a - b));
     assert.deepEqual([rows[1]![11], rows[1]![12]], ['1.5', 'kWh'], 'the station\'s own value and unit');
     const byStation = parseCsv((await text('/exports/meter-values.csv?stationId=CP-2&stationId=CP-1')).body);
-    assert.deepEqual(byStation.slice(1).map(described), [
-      'CP-1/1 2025-01-10T08:15:00.000Z Energy.Active.Import.Register=1500Wh',
-      'CP-1/1 2025-01-10T08:15:00.000Z Power.Active.Import=7400W',
-      'CP-1/1 2025-01-10T09:00:00.000Z Energy.Active.Import.Register=9000Wh',
-      'CP-1/2 2025-03-01T08:05:00.000Z Energy.Active.Import.Register=42Wh',
-      'CP-2/2 2025-02-10T08:30:00.000Z Energy.Active.Import.Register=3000Wh',
-    ]);
+    assert.deepEqual(byStation.slice(1).map(described), rows.slice(1).map(described), 'both stations named: all rows, in the same order');
     const values = async (query: string) => ((await (await server.api(`/exports/meter-values.json?${query}`)).json()) as { value: number; transactionId: number | null }[]).map((v) => v.value);
     assert.deepEqual(await values('stationId=CP-2'), [3000]);
     assert.deepEqual(await values('stationId=CP-1&evseId=2'), [42]);
