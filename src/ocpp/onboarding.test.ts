@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { RawClient, eventually, getJson, postJson } from '../testing/raw-client.ts';
 import { startTestServer, type TestServer } from '../testing/server.ts';
@@ -217,6 +218,8 @@ describe('keepalive and restart', () => {
       assert.equal(body.evses[0].connectors[0].status, 'preparing');
     } finally {
       await second.stop();
+      // The first server's folder: its stop() was not called, and the second one's leaves it in place.
+      rmSync(dataDir, { recursive: true, force: true });
     }
   });
 });

@@ -40,17 +40,20 @@ export const METER_VALUES_TABLE = `CREATE TABLE IF NOT EXISTS meter_values (
 /**
  * Meter values are found by station through an index on (bucket, station, EVSE, time, transaction), where a
  * bucket is a run of METER_BUCKET_ROWS consecutive ids (as the message log does, see storage-worker.ts). Indexed
- * by station first (until this change), each of thousands of EVSEs added its entry at its own place, so every
+ * by station first (older files were; prepareMeterSchema moves them over), each of thousands of EVSEs added its entry at its own place, so every
  * commit dirtied an index page per value: 1.7-2 WAL frames and two thirds of the meter-value thread's CPU per
  * value. Within the newest bucket the index is a few dozen pages that every commit reuses. Replaying the
- * benchmark's inserts (scripts/bench/meter-insert.ts, 10,000 EVSEs): 9.7 µs of CPU and 0.84 WAL frames per
- * value, against 16.3 µs and 1.72 frames indexed by station first. The price: a query by station seeks once
- * per bucket in its time range (a bucket holds ~50 s of a depot of 50 chargers at 40 values a second).
+ * benchmark's inserts (scripts/bench/meter-insert.ts, 10,000 EVSEs): 10.6 µs of CPU and 1.07 WAL frames per
+ * value, against 16.3 µs and 1.72 frames indexed by station first. The price: a query by station seeks once per
+ * bucket in its time range. Smaller buckets write less and seek more: with 2,048 rows 9.7 µs and 0.84 frames,
+ * but reading a session's readings back (as closing a session forgotten over a restart does) took 2.1 ms
+ * instead of 1.7 (0.7 before buckets) among 2 million rows of 5,000 EVSEs; with 8,192 rows 11.3 µs, 1.28 frames
+ * and 1.4 ms. A bucket holds ~100 s of a depot of 50 chargers sending 40 values a second.
  *
  * meter_value_buckets keeps each bucket's earliest and latest sample time (a trigger, so every way of adding rows
  * keeps it true), which tells a query by time which buckets to look in: a late reading widens its bucket's range.
  */
-export const METER_BUCKET_ROWS = 2048;
+export const METER_BUCKET_ROWS = 4096;
 /**
  * meter_values row `m` lies in bucket `n` (a column of another table in the query), as the index can look it up:
  * the expression as indexed, and `+n`, since SQLite does not look up an indexed expression by a bare column.
