@@ -47,8 +47,9 @@ export const METER_VALUES_TABLE = `CREATE TABLE IF NOT EXISTS meter_values (
  * value, against 16.3 µs and 1.72 frames indexed by station first. The price: a query by station seeks once per
  * bucket in its time range. Smaller buckets write less and seek more: with 2,048 rows 9.7 µs and 0.84 frames,
  * but reading a session's readings back (as closing a session forgotten over a restart does) took 2.1 ms
- * instead of 1.7 (0.7 before buckets) among 2 million rows of 5,000 EVSEs; with 8,192 rows 11.3 µs, 1.28 frames
- * and 1.4 ms. A bucket holds ~100 s of a depot of 50 chargers sending 40 values a second.
+ * instead of 1.7 (0.7 before buckets) among 2 million rows of 5,000 EVSEs (scripts/bench/session-readback.ts);
+ * with 8,192 rows 11.3 µs, 1.28 frames and 1.4 ms. A bucket holds ~100 s of a depot of 50 chargers sending
+ * 40 values a second.
  *
  * meter_value_buckets keeps each bucket's earliest and latest sample time (a trigger, so every way of adding rows
  * keeps it true), which tells a query by time which buckets to look in: a late reading widens its bucket's range.
