@@ -77,7 +77,7 @@ export class ExportsRepo {
       .if(filter.from !== undefined || filter.to !== undefined, `id BETWEEN
         (SELECT MIN(bucket) FROM (${meterBucketsBetween('?', '?')})) * ${METER_BUCKET_ROWS} AND
         (SELECT MAX(bucket) FROM (${meterBucketsBetween('?', '?')})) * ${METER_BUCKET_ROWS} + ${METER_BUCKET_ROWS - 1}`,
-        ...Array(2).fill([filter.from ?? '', filter.to ?? '~']).flat());
+        filter.from ?? '', filter.to ?? '~', filter.from ?? '', filter.to ?? '~');
     // In storage order (the order they were received in), by id: one sequential pass over the table, which
     // sends the first rows at once; ordering by station or time would sort them all first, on the event loop.
     return this.open(`${meterSelect} ${where} ORDER BY id`, where.args);
