@@ -47,7 +47,7 @@ export function exportRoutes(services: Services): Hono {
         method: 'get',
         path: `/${kind}.${extension}`,
         summary: `Download ${kind === 'sessions' ? 'charging sessions' : 'meter values'} as ${extension === 'csv' ? 'CSV' : 'JSON'} (streamed)`,
-        description: 'Unknown query parameters are refused.',
+        description: `${kind === 'sessions' ? 'Sessions in order of their start' : 'Meter values in the order they were stored'}. Unknown query parameters are refused.`,
         tags: ['Exports'],
         query,
         responses: { 200: { description: 'The export, as a download', contentType: contentTypes[extension], schema: extension === 'csv' ? { type: 'string' } : { type: 'array', items: { type: 'object' } } } },
