@@ -40,9 +40,9 @@ export const METER_VALUES_TABLE = `CREATE TABLE IF NOT EXISTS meter_values (
 /**
  * Meter values are found by station through an index on (bucket, station, EVSE, time, transaction), where a
  * bucket is a run of METER_BUCKET_ROWS consecutive ids (as the message log does, see storage-worker.ts). Indexed
- * by station first (older files were; prepareMeterSchema moves them over), each of thousands of EVSEs added its entry at its own place, so every
- * commit dirtied an index page per value: 1.7-2 WAL frames and two thirds of the meter-value thread's CPU per
- * value. Within the newest bucket the index is a few dozen pages that every commit reuses. Replaying the
+ * by station first (older files were; prepareMeterSchema moves them over), each of thousands of EVSEs added its
+ * entry at its own place, so every commit dirtied an index page per value: 1.7-2 WAL frames and two thirds of
+ * the meter-value thread's CPU per value. Within the newest bucket the index is a few dozen pages that every commit reuses. Replaying the
  * benchmark's inserts (scripts/bench/meter-insert.ts, 10,000 EVSEs): 10.6 µs of CPU and 1.07 WAL frames per
  * value, against 16.3 µs and 1.72 frames indexed by station first. The price: a query by station seeks once per
  * bucket in its time range. Smaller buckets write less and seek more: with 2,048 rows 9.7 µs and 0.84 frames,
@@ -63,9 +63,12 @@ export const meterBucketIs = (m: string, n: string) => `${m}.id / ${METER_BUCKET
 /** The buckets that may hold samples stamped from `from` to `to` (both included; SQL expressions or parameters). */
 export const meterBucketsBetween = (from: string, to: string) => `SELECT bucket FROM meter_value_buckets WHERE max_ts >= ${from} AND min_ts <= ${to}`;
 
+/** How the names of `schema` ('' for main) are written: `meter.` or nothing. */
+const schemaPrefix = (schema: string) => (schema ? `${schema}.` : '');
+
 /** The table, its indexes, and the buckets' time ranges, in `schema` ('' for main). */
 const meterValuesSchema = (schema: string) => {
-  const prefix = schema ? `${schema}.` : '';
+  const prefix = schemaPrefix(schema);
   return `${METER_VALUES_TABLE.replace('meter_values', `${prefix}meter_values`)};
 CREATE TABLE IF NOT EXISTS ${prefix}meter_value_buckets (
   bucket INTEGER PRIMARY KEY,
@@ -85,7 +88,7 @@ CREATE INDEX IF NOT EXISTS ${prefix}meter_values_live ON meter_values (transacti
 
 /** Each bucket's time range from the rows themselves (after rows were added with the trigger absent). */
 const fillBuckets = (schema: string) => {
-  const prefix = schema ? `${schema}.` : '';
+  const prefix = schemaPrefix(schema);
   return `INSERT INTO ${prefix}meter_value_buckets (bucket, min_ts, max_ts)
   SELECT id / ${METER_BUCKET_ROWS}, MIN(timestamp), MAX(timestamp) FROM ${prefix}meter_values WHERE true GROUP BY 1 ORDER BY 1
   ON CONFLICT (bucket) DO UPDATE SET min_ts = MIN(min_ts, excluded.min_ts), max_ts = MAX(max_ts, excluded.max_ts)`;
@@ -96,7 +99,7 @@ const fillBuckets = (schema: string) => {
  * before the buckets) over to the buckets: one transaction, so that a file is either wholly the one or the other.
  */
 function prepareMeterSchema(db: Db, schema: string, onReindex?: (rows: number) => void): void {
-  const prefix = schema ? `${schema}.` : '';
+  const prefix = schemaPrefix(schema);
   const stationIndexed = db.prepare(`SELECT 1 FROM ${prefix}sqlite_master WHERE type = 'index' AND name = 'meter_values_by_station'`);
   if (stationIndexed.get() !== undefined) onReindex?.((db.prepare(`SELECT MAX(id) FROM ${prefix}meter_values`).pluck().get() as number | null) ?? 0);
   // IMMEDIATE: the appliance's connection and the meter-value thread's may both get here first.
