@@ -3,9 +3,10 @@
  * Functions in the executable's bundle (build/.sea/main.cjs) are traced back to their source module by
  * the `// src/...` comments esbuild writes in front of every module.
  *
- *   node scripts/bench/profile-summary.ts FILE.cpuprofile [--bundle build/.sea/main.cjs] [--top 25] [--last SECONDS]
+ *   node scripts/bench/profile-summary.ts FILE.cpuprofile [--bundle build/.sea/main.cjs] [--top 25] [--last SECONDS] [--before SECONDS]
  *
- * --last keeps only the profile's last seconds: a bench run ends with its fastest step.
+ * --last keeps only the profile's last seconds: a bench run ends with its fastest step. --before moves that
+ * window back from the end by as many seconds (e.g. a step before the last, which failed).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -112,10 +113,11 @@ function area(where: string): string {
   return where.split(':')[0]!;
 }
 
-export function summariseProfile(file: string, options: { bundle?: string; top?: number; lastSec?: number } = {}): ProfileSummary {
+export function summariseProfile(file: string, options: { bundle?: string; top?: number; lastSec?: number; beforeSec?: number } = {}): ProfileSummary {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   // Sample times, to keep only the last `lastSec` seconds (e.g. the fastest bench step) when asked.
-  const from = options.lastSec === undefined ? -Infinity : profile.endTime - options.lastSec * 1e6;
+  const until = profile.endTime - (options.beforeSec ?? 0) * 1e6;
+  const from = options.lastSec === undefined ? -Infinity : until - options.lastSec * 1e6;
   let at = profile.startTime;
   const moduleAt = bundleModules(options.bundle);
   const top = options.top ?? 25;
@@ -149,7 +151,7 @@ export function summariseProfile(file: string, options: { bundle?: string; top?:
   let gc = 0;
   for (let i = 0; i < profile.samples.length; i++) {
     at += profile.timeDeltas[i] ?? 0;
-    if (at < from) continue;
+    if (at < from || at > until) continue;
     const dt = (profile.timeDeltas[i + 1] ?? profile.timeDeltas[i] ?? 0) / 1000;
     const id = profile.samples[i]!;
     sampled += dt;
@@ -231,10 +233,10 @@ export function formatProfile(s: ProfileSummary): string {
 }
 
 if (import.meta.main) {
-  const { values, positionals } = parseArgs({ allowPositionals: true, options: { bundle: { type: 'string' }, top: { type: 'string' }, last: { type: 'string' } } });
+  const { values, positionals } = parseArgs({ allowPositionals: true, options: { bundle: { type: 'string' }, top: { type: 'string' }, last: { type: 'string' }, before: { type: 'string' } } });
   if (!positionals[0]) {
-    process.stderr.write('usage: node scripts/bench/profile-summary.ts FILE.cpuprofile [--bundle build/.sea/main.cjs] [--top 25] [--last SECONDS]\n');
+    process.stderr.write('usage: node scripts/bench/profile-summary.ts FILE.cpuprofile [--bundle build/.sea/main.cjs] [--top 25] [--last SECONDS] [--before SECONDS]\n');
     process.exit(2);
   }
-  process.stdout.write(formatProfile(summariseProfile(positionals[0], { bundle: values.bundle, top: values.top ? Number(values.top) : 25, lastSec: values.last ? Number(values.last) : undefined })) + '\n');
+  process.stdout.write(formatProfile(summariseProfile(positionals[0], { bundle: values.bundle, top: values.top ? Number(values.top) : 25, lastSec: values.last ? Number(values.last) : undefined, beforeSec: values.before ? Number(values.before) : undefined })) + '\n');
 }

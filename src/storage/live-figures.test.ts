@@ -53,6 +53,16 @@ describe('live figures of running sessions', () => {
     }
     // Sessions that started together are not all written again together.
     assert.ok(secondWrites.size > 10, `${secondWrites.size} different moments`);
+
+  it('hands out the figures due as they were: later samples (held in place) do not change a write still queued', () => {
+    const live = new LiveFigures({ writeEveryMs: 60_000 });
+    const due = live.record(7, '2026-11-24T08:00:00.000Z', 1000, 7000, '2026-11-24T08:00:01.000Z', 0);
+    assert.ok(due);
+    assert.equal(live.record(7, '2026-11-24T08:00:10.000Z', 1100, null, '2026-11-24T08:00:11.000Z', 10_000), undefined);
+    assert.deepEqual(due, { at: '2026-11-24T08:00:00.000Z', meterWh: 1000, powerW: 7000, now: '2026-11-24T08:00:01.000Z' });
+    const row = live.apply({ id: 7, lastMeterWh: 900, lastPowerW: null, lastSampleAt: null });
+    assert.deepEqual([row.lastMeterWh, row.lastPowerW, row.lastSampleAt], [1100, 7000, '2026-11-24T08:00:10.000Z'], 'a sample without power keeps the newest power');
+  });
   });
 
   it('readers get every sample’s figures while the row is written with the first and then only now and then; the end writes the newest', async () => {

@@ -43,21 +43,22 @@ export class LiveFigures {
    * undefined while the row was written recently (or the sample is older than the newest one).
    */
   record(id: number, at: string, meterWh: number | null, powerW: number | null, now: string, nowMs = performance.now()): Figures | undefined {
-    const previous = this.held.get(id);
-    if (previous && previous.at > at) return undefined;
-    const next: Held = {
-      at,
-      meterWh: meterWh ?? previous?.meterWh ?? null,
-      powerW: powerW ?? previous?.powerW ?? null,
-      now,
-      writtenAtMs: previous?.writtenAtMs ?? -Infinity,
-    };
-    const due = nowMs - next.writtenAtMs >= this.writeEveryMs;
+    let held = this.held.get(id);
+    if (held && held.at > at) return undefined;
+    if (held) {
+      // Updated in place: a new object per meter value lived until the next one, long enough to be copied into the
+      // old generation, where the garbage of 10,000 sessions a second made full collections frequent.
+      held.at = at;
+      held.meterWh = meterWh ?? held.meterWh;
+      held.powerW = powerW ?? held.powerW;
+      held.now = now;
+    } else this.held.set(id, (held = { at, meterWh, powerW, now, writtenAtMs: -Infinity }));
+    if (nowMs - held.writtenAtMs < this.writeEveryMs) return undefined;
     // After its first write, a row's next one comes after a random half to whole period: sessions that started
     // together (every charger back after a power cut) would otherwise all be written again at the same moment.
-    if (due) next.writtenAtMs = previous === undefined ? nowMs - Math.random() * (this.writeEveryMs / 2) : nowMs;
-    this.held.set(id, next);
-    return due ? next : undefined;
+    held.writtenAtMs = held.writtenAtMs === -Infinity ? nowMs - Math.random() * (this.writeEveryMs / 2) : nowMs;
+    // A copy: the write may wait in the queue while later samples update the held figures.
+    return { at: held.at, meterWh: held.meterWh, powerW: held.powerW, now: held.now };
   }
 
   /**

@@ -62,7 +62,11 @@ export class BalancerDriver {
   private readonly clock: Clock;
   private readonly fallback: FallbackKeeper;
   private readonly commands = new Map<string, SessionCommands>();
-  private readonly readingCache = new Map<number, SessionReading>();
+  /**
+   * Sessions' readings as last read; a meter value marks its session's entry stale rather than deleting it (a
+   * deletion and an insertion per meter value made the table be rebuilt again and again).
+   */
+  private readonly readingCache = new Map<number, { reading: SessionReading; stale: boolean }>();
   private readonly needsCache = new Map<string, EvChargingNeeds[]>();
   private readonly limitsCache = new Map<string, ChargingLimit[]>();
   private readonly needsBaseline = new Map<string, number>();
@@ -105,7 +109,7 @@ export class BalancerDriver {
           return;
         case 'transaction.updated':
           // Read again when the next cycle needs it, not on every meter value (hot path; most stations are unmanaged).
-          this.readingCache.delete(event.data.id);
+          this.markReadingStale(event.data.id);
           this.schedule();
           return;
         case 'transaction.ended':
@@ -555,9 +559,23 @@ export class BalancerDriver {
     commands.run(stationId, 'setChargingProfile', { evseId, profile }, this.timeoutMs()).catch((error: Error) => log.warn('could not reset an EVSE’s default limit after its session', { station: stationId, evse: evseId, error: error.message }));
   }
 
-  private readingOf(transactionId: number): SessionReading | undefined {
-    if (!this.readingCache.has(transactionId)) this.readingCache.set(transactionId, readingOf(this.deps.readings.latest(transactionId)));
-    return this.readingCache.get(transactionId);
+  private readingOf(transactionId: number): SessionReading {
+    const cached = this.readingCache.get(transactionId);
+    if (!cached) {
+      const reading = readingOf(this.deps.readings.latest(transactionId));
+      this.readingCache.set(transactionId, { reading, stale: false });
+      return reading;
+    }
+    if (cached.stale) {
+      cached.reading = readingOf(this.deps.readings.latest(transactionId));
+      cached.stale = false;
+    }
+    return cached.reading;
+  }
+
+  private markReadingStale(transactionId: number): void {
+    const cached = this.readingCache.get(transactionId);
+    if (cached) cached.stale = true;
   }
 
   private needsOf(stationId: string): EvChargingNeeds[] {

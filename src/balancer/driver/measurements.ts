@@ -16,8 +16,12 @@ const phaseIndex = (phase: string | null): number | null => {
   return m ? Number(m[1]) - 1 : null;
 };
 
+/** A session without any current, power or SoC sample (most: chargers commonly report energy alone); shared. */
+const NO_READING: SessionReading = Object.freeze({ currentA: null, powerW: null, at: null, socPct: null });
+
 /** The newest currents (else the newest power) and state of charge among a transaction's latest samples. */
 export function readingOf(samples: LatestSample[]): SessionReading {
+  if (samples.length === 0) return NO_READING;
   const out: SessionReading = { currentA: null, powerW: null, at: null, socPct: null };
   const soc = samples.find((s) => s.measurand === 'SoC');
   if (soc) out.socPct = soc.value;

@@ -6,6 +6,7 @@ import { SupervisedThread } from '../worker/worker-thread.ts';
 import { encodeWrite, writeRoom } from './encoded-writes.ts';
 
 interface PendingWrite {
+  id: number;
   resolve: () => void;
   reject: (error: Error) => void;
 }
@@ -33,7 +34,13 @@ export class MeterValuesThread {
   /** Settles once the thread has opened the meter-value file; rejects if it could not. */
   readonly ready: Promise<void>;
   private readonly thread: SupervisedThread;
-  private readonly pending = new Map<number, PendingWrite>();
+  /**
+   * Writes sent and not yet answered, in the order of their ids (the thread stores them in that order), from
+   * `settled` on. An array: a Map with an insertion and a deletion per meter value rebuilt its table every few
+   * thousand, and at thousands in flight those tables were large enough to go straight to the old generation.
+   */
+  private pending: Array<PendingWrite | undefined> = [];
+  private settled = 0;
   private readonly outgoing = new ByteBatchWriter(BATCH_BYTES, () => this.send());
   private nextWrite = 0;
   private sendScheduled = false;
@@ -45,8 +52,10 @@ export class MeterValuesThread {
         if (message.type === 'stored') this.settle(message);
       },
       onStopped: (restarting) => {
-        for (const write of this.pending.values()) write.reject(stopped());
-        this.pending.clear();
+        const unsettled = this.pending.slice(this.settled) as PendingWrite[];
+        this.pending = [];
+        this.settled = 0;
+        for (const write of unsettled) write.reject(stopped());
         this.outgoing.take();
         if (restarting) this.storedListener?.(stopped());
       },
@@ -67,7 +76,7 @@ export class MeterValuesThread {
       this.sendScheduled = true;
       setTimeout(() => this.send(), SEND_AFTER_MS);
     }
-    return new Promise((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    return new Promise((resolve, reject) => this.pending.push({ id, resolve, reject }));
   }
 
   /** Hears after every stored batch: undefined, or the storage failure it met (for the storage health). */
@@ -89,13 +98,14 @@ export class MeterValuesThread {
   }
 
   private settle(message: Extract<FromWorker, { type: 'stored' }>): void {
-    const failed = new Map(message.failed.map(([id, code, text]) => [id, Object.assign(new Error(text), { code })]));
+    const failed = message.failed.length === 0 ? undefined : new Map(message.failed.map(([id, code, text]) => [id, Object.assign(new Error(text), { code })]));
     let storageFailure: StorageUnavailableError | undefined;
-    // The thread stores writes in the order of their ids.
-    for (const [id, write] of this.pending) {
-      if (id > message.upTo) break;
-      this.pending.delete(id);
-      const error = failed.get(id);
+    const pending = this.pending;
+    let at = this.settled;
+    for (; at < pending.length && pending[at]!.id <= message.upTo; at++) {
+      const write = pending[at]!;
+      pending[at] = undefined;
+      const error = failed?.get(write.id);
       if (!error) {
         write.resolve();
         continue;
@@ -105,6 +115,15 @@ export class MeterValuesThread {
       if (failure instanceof StorageUnavailableError) storageFailure ??= failure;
       write.reject(failure);
     }
+    // Settled entries are dropped in one go once they are most of the array (amortised: no shift per write).
+    if (at === pending.length) {
+      pending.length = 0;
+      at = 0;
+    } else if (at > 1024 && at * 2 > pending.length) {
+      this.pending = pending.slice(at);
+      at = 0;
+    }
+    this.settled = at;
     this.storedListener?.(storageFailure);
   }
 }
