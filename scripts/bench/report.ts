@@ -2,7 +2,7 @@
 import type { Machine } from './machine.ts';
 import type { ActionFigures } from './load-fleet.ts';
 import type { ServerRun, StepResult } from './scenarios.ts';
-import type { ColdStart, Target } from './targets.ts';
+import { percent, type ColdStart, type Target } from './targets.ts';
 
 export interface Results {
   startedAt: string;
@@ -126,7 +126,7 @@ export function formatReport(r: Results): string {
   const heavyB = base?.steps.find((s) => s.name === 'heavy');
   lines.push(...actionTable('Steady state', steadyA, steadyB), '');
   lines.push(...actionTable('Heavy', heavyA, heavyB), '');
-  lines.push(`Capacity ratio Ampyard / bare ws: ${r.capacityRatio === null ? 'n/a' : `${Math.round(r.capacityRatio * 100)} %`}`);
+  lines.push(`Capacity ratio Ampyard / bare ws: ${r.capacityRatio === null ? 'n/a' : percent(r.capacityRatio)}`);
   if (r.persistence) {
     const p = r.persistence;
     lines.push(

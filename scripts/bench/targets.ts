@@ -20,9 +20,15 @@ function step(run: ServerRun | undefined, name: string): StepResult | undefined 
   return run?.steps.find((s) => s.name === name);
 }
 
+/** A ratio as a percentage with one decimal, so that a ratio just under a target never prints as meeting it. */
+export function percent(ratio: number): string {
+  return `${(Math.floor(ratio * 1000) / 10).toFixed(1)} %`;
+}
+
 export function capacityRatio(ampyard: ServerRun | undefined, baseline: ServerRun | undefined): number | null {
   if (!ampyard || !baseline || baseline.capacity.messagesPerSec === 0) return null;
-  return Math.round((ampyard.capacity.messagesPerSec / baseline.capacity.messagesPerSec) * 100) / 100;
+  // Not rounded: the target is judged on the ratio itself (49.9 % is not 50 %).
+  return ampyard.capacity.messagesPerSec / baseline.capacity.messagesPerSec;
 }
 
 export function judgeTargets(ampyard: ServerRun | undefined, baseline: ServerRun | undefined, coldStart: ColdStart | undefined, stations: { heavy: number; storm: number }): Target[] {
@@ -48,7 +54,7 @@ export function judgeTargets(ampyard: ServerRun | undefined, baseline: ServerRun
     actual:
       ratio === null
         ? 'not measured'
-        : `${Math.round(ratio * 100)} % (${ampyard!.capacity.messagesPerSec} vs ${baseline!.capacity.messagesPerSec} msg/s)`,
+        : `${percent(ratio)} (${ampyard!.capacity.messagesPerSec} vs ${baseline!.capacity.messagesPerSec} msg/s)`,
     pass: ratio === null ? null : ratio >= 0.5,
     note:
       baseline?.capacity.topOfRampReached || baseline?.capacity.cutShortByTimeBudget
