@@ -96,7 +96,7 @@ export async function buildExecutable(options: BuildOptions = {}): Promise<Build
     platform: 'node',
     target: 'node24',
     format: 'cjs',
-    keepNames: true,
+    keepNames: false,
     legalComments: 'none',
     sourcemap: false,
     metafile: true,
