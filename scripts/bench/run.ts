@@ -60,6 +60,8 @@ function fullPlan(): Plan {
       // 1.5 s to 1 s is a 50 % jump in offered rate; this step halves how coarsely capacity is measured there.
       step(HEAVY_STATIONS, 1.25, 8),
       step(HEAVY_STATIONS, 1, 8),
+      // 1 s to 0.7 s is a 43 % jump; with the ratio target at about the 1 s step, a step between tells 50 % from 60 %.
+      step(HEAVY_STATIONS, 0.85, 8),
       step(HEAVY_STATIONS, 0.7, 8),
       step(HEAVY_STATIONS, 0.5, 8),
     ],

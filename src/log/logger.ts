@@ -21,17 +21,46 @@ function format(fields: Record<string, unknown>): string {
 }
 
 /** Plain one-line logs on stderr; an appliance's journal reads them as they are. */
-export function createLogger(level: LogLevel, base: Record<string, unknown> = {}, write = (line: string) => process.stderr.write(line + '\n')): Logger {
-  const threshold = rank[level];
-  const emit = (lvl: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>) => {
-    if (rank[lvl] < threshold) return;
-    write(`${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${message}${format({ ...base, ...fields })}`);
-  };
-  return {
-    debug: (m, f) => emit('debug', m, f),
-    info: (m, f) => emit('info', m, f),
-    warn: (m, f) => emit('warn', m, f),
-    error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger(level, { ...base, ...fields }, write),
-  };
+export function createLogger(level: LogLevel, base: Record<string, unknown> = {}, write: (line: string) => unknown = (line) => process.stderr.write(line + '\n')): Logger {
+  return new LineLogger(rank[level], level, base, write);
+}
+
+/** A class, not closures: every connected station has a logger of its own, and the heap holds thousands. */
+class LineLogger implements Logger {
+  private readonly threshold: number;
+  private readonly level: LogLevel;
+  private readonly base: Record<string, unknown>;
+  private readonly write: (line: string) => unknown;
+
+  constructor(threshold: number, level: LogLevel, base: Record<string, unknown>, write: (line: string) => unknown) {
+    this.threshold = threshold;
+    this.level = level;
+    this.base = base;
+    this.write = write;
+  }
+
+  debug(message: string, fields?: Record<string, unknown>): void {
+    this.emit('debug', message, fields);
+  }
+
+  info(message: string, fields?: Record<string, unknown>): void {
+    this.emit('info', message, fields);
+  }
+
+  warn(message: string, fields?: Record<string, unknown>): void {
+    this.emit('warn', message, fields);
+  }
+
+  error(message: string, fields?: Record<string, unknown>): void {
+    this.emit('error', message, fields);
+  }
+
+  child(fields: Record<string, unknown>): Logger {
+    return createLogger(this.level, { ...this.base, ...fields }, this.write);
+  }
+
+  private emit(lvl: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>): void {
+    if (rank[lvl] < this.threshold) return;
+    this.write(`${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${message}${format({ ...this.base, ...fields })}`);
+  }
 }
