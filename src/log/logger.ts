@@ -22,18 +22,16 @@ function format(fields: Record<string, unknown>): string {
 
 /** Plain one-line logs on stderr; an appliance's journal reads them as they are. */
 export function createLogger(level: LogLevel, base: Record<string, unknown> = {}, write: (line: string) => unknown = (line) => process.stderr.write(line + '\n')): Logger {
-  return new LineLogger(rank[level], level, base, write);
+  return new LineLogger(level, base, write);
 }
 
 /** A class, not closures: every connected station has a logger of its own, and the heap holds thousands. */
 class LineLogger implements Logger {
-  private readonly threshold: number;
   private readonly level: LogLevel;
   private readonly base: Record<string, unknown>;
   private readonly write: (line: string) => unknown;
 
-  constructor(threshold: number, level: LogLevel, base: Record<string, unknown>, write: (line: string) => unknown) {
-    this.threshold = threshold;
+  constructor(level: LogLevel, base: Record<string, unknown>, write: (line: string) => unknown) {
     this.level = level;
     this.base = base;
     this.write = write;
@@ -60,7 +58,7 @@ class LineLogger implements Logger {
   }
 
   private emit(lvl: Exclude<LogLevel, 'silent'>, message: string, fields?: Record<string, unknown>): void {
-    if (rank[lvl] < this.threshold) return;
+    if (rank[lvl] < rank[this.level]) return;
     this.write(`${new Date().toISOString()} ${lvl.toUpperCase().padEnd(5)} ${message}${format({ ...this.base, ...fields })}`);
   }
 }
