@@ -1,7 +1,7 @@
 import { dirname } from 'node:path';
 import type { Statement } from 'better-sqlite3';
 import { openSqlite, type Db } from './database.ts';
-import { METER_BUCKET_ROWS, METER_SCHEMA, meterBucketsBetween, meterValuesFile } from './meter-values/meter-values-file.ts';
+import { AFTER_EVERY_TIMESTAMP, METER_BUCKET_ROWS, METER_SCHEMA, meterBucketsBetween, meterValuesFile } from './meter-values/meter-values-file.ts';
 import { Where } from './paged-query.ts';
 
 export interface SessionExportFilter {
@@ -77,7 +77,7 @@ export class ExportsRepo {
       .if(filter.from !== undefined || filter.to !== undefined, `id BETWEEN
         (SELECT MIN(bucket) FROM (${meterBucketsBetween('?', '?')})) * ${METER_BUCKET_ROWS} AND
         (SELECT MAX(bucket) FROM (${meterBucketsBetween('?', '?')})) * ${METER_BUCKET_ROWS} + ${METER_BUCKET_ROWS - 1}`,
-        filter.from ?? '', filter.to ?? '~', filter.from ?? '', filter.to ?? '~');
+        filter.from ?? '', filter.to ?? AFTER_EVERY_TIMESTAMP, filter.from ?? '', filter.to ?? AFTER_EVERY_TIMESTAMP);
     // In storage order (the order they were received in), by id: one sequential pass over the table, which
     // sends the first rows at once; ordering by station or time would sort them all first, on the event loop.
     return this.open(`${meterSelect} ${where} ORDER BY id`, where.args);

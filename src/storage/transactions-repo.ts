@@ -4,7 +4,7 @@ import type { Transaction, TransactionFilter } from '../domain/transaction.ts';
 import type { Db } from './database.ts';
 import { LiveFigures, type Figures as LiveRowFigures } from './live-figures.ts';
 import { LIVE_MEASURANDS } from './live-readings-repo.ts';
-import { meterBucketIs, meterBucketsBetween } from './meter-values/meter-values-file.ts';
+import { AFTER_EVERY_TIMESTAMP, meterBucketIs, meterBucketsBetween } from './meter-values/meter-values-file.ts';
 import { MeterValuesWriter } from './meter-values/meter-values-writer.ts';
 import { SessionRegisters } from './session-registers.ts';
 import { Where, pagedList } from './paged-query.ts';
@@ -263,7 +263,7 @@ export class TransactionsRepo {
       tx: transactionId,
       station: row.stationId,
       from: windowStart(row.startedAt),
-      to: (row.endedAt === null ? null : shifted(row.endedAt, SESSION_MARGIN_MS)) ?? '~',
+      to: (row.endedAt === null ? null : shifted(row.endedAt, SESSION_MARGIN_MS)) ?? AFTER_EVERY_TIMESTAMP,
     };
   }
 
@@ -279,7 +279,7 @@ export class TransactionsRepo {
         SELECT m.evse_id AS evseId, m.transaction_id AS transactionId, m.timestamp, m.measurand, m.phase, m.location, m.context, m.unit,
         m.value, m.raw_value AS rawValue, m.raw_unit AS rawUnit, m.signed_data AS signedData FROM bucket CROSS JOIN meter_values m ${where}
         ORDER BY m.timestamp, m.id LIMIT ?`)
-      .all(filter.from ?? '', filter.to ?? '~', ...where.args, filter.limit) as Array<MeterSample & { evseId: number; transactionId: number | null }>;
+      .all(filter.from ?? '', filter.to ?? AFTER_EVERY_TIMESTAMP, ...where.args, filter.limit) as Array<MeterSample & { evseId: number; transactionId: number | null }>;
   }
 
   list(filter: TransactionFilter): { items: Transaction[]; total: number } {

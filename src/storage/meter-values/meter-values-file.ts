@@ -60,6 +60,8 @@ export const METER_BUCKET_ROWS = 4096;
  * the expression as indexed, and `+n`, since SQLite does not look up an indexed expression by a bare column.
  */
 export const meterBucketIs = (m: string, n: string) => `${m}.id / ${METER_BUCKET_ROWS} = +${n}`;
+/** Sorts after every ISO 8601 timestamp: the upper bound of a time range open at its end. */
+export const AFTER_EVERY_TIMESTAMP = '~';
 /** The buckets that may hold samples stamped from `from` to `to` (both included; SQL expressions or parameters). */
 export const meterBucketsBetween = (from: string, to: string) => `SELECT bucket FROM meter_value_buckets WHERE max_ts >= ${from} AND min_ts <= ${to}`;
 

@@ -1,6 +1,6 @@
 import type { Database } from 'better-sqlite3';
 import type { MeterSample } from '../../domain/meter.ts';
-import { meterBucketIs, meterBucketsBetween } from './meter-values-file.ts';
+import { AFTER_EVERY_TIMESTAMP, meterBucketIs, meterBucketsBetween } from './meter-values-file.ts';
 
 const BUCKETS = meterBucketsBetween('@from', '@to');
 
@@ -36,8 +36,8 @@ export class MeterValuesWriter {
     const key = `${evseId} ${stationId}`;
     let newest = this.newestSampleAt.get(key);
     if (newest === undefined) {
-      const oldest = samples.reduce((min, s) => (s.timestamp < min ? s.timestamp : min), '~');
-      newest = (this.s.newestSampleAt.get({ station: stationId, evse: evseId, from: oldest, to: '~' }) as string | null) ?? '';
+      const oldest = samples.reduce((min, s) => (s.timestamp < min ? s.timestamp : min), AFTER_EVERY_TIMESTAMP);
+      newest = (this.s.newestSampleAt.get({ station: stationId, evse: evseId, from: oldest, to: AFTER_EVERY_TIMESTAMP }) as string | null) ?? '';
     }
     const storedNow = new Set<string>();
     let latest = newest;
