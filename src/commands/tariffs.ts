@@ -44,12 +44,14 @@ export function startCostUpdates(services: Services, now: () => number = Date.no
     }
     if (event.type !== 'transaction.updated' || event.data.status !== 'active') return;
     const tx = event.data;
+    // Cheapest checks first: every meter value of a running session passes here.
     const intervalMs = tariffs.settings().costUpdateIntervalMinutes * 60_000;
-    const version = link.versionOf(tx.stationId);
-    if (intervalMs <= 0 || !version || version === '1.6') return;
+    if (intervalMs <= 0) return;
     const last = lastSent.get(tx.id);
     if (last !== undefined && now() - last < intervalMs) return;
     if (!tariffs.forGroup(tx.groupId)) return;
+    const version = link.versionOf(tx.stationId);
+    if (!version || version === '1.6') return;
     lastSent.set(tx.id, now());
     commands
       .run(tx.stationId, 'costUpdated', { transactionId: tx.id })

@@ -207,7 +207,7 @@ export class TransactionService {
     let linked: number | undefined;
     if (transactionId !== null) linked = this.repo.startOf(transactionId)?.stationId === stationId ? transactionId : undefined;
     // Clock-aligned values come without a transaction id; they still belong to the session running on the EVSE.
-    else if (evseId > 0) linked = this.repo.activeOnEvse(stationId, evseId)[0]?.id;
+    else if (evseId > 0) linked = this.repo.activeIdsOnEvse(stationId, evseId)[0];
     await this.storeFor(stationId, evseId, linked ?? null, samples);
     if (linked === undefined) return undefined;
     // The session as it is now: a stop may have been stored while the samples were.

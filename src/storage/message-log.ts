@@ -1,18 +1,12 @@
 import type { StorageWorker } from './worker/storage-worker-client.ts';
-import { ByteBatchWriter, stringRoom } from './worker/byte-batch.ts';
+import { ByteBatchWriter } from './worker/byte-batch.ts';
+import { encodeLogRow, logRowRoom, type LogRow } from './message-log-rows.ts';
 
-export interface MessageLogEntry {
+export interface MessageLogEntry extends LogRow {
   id: number;
-  stationId: string;
-  at: string;
-  direction: 'in' | 'out';
-  messageType: string;
-  messageId: string;
-  action: string | null;
-  payload: string;
 }
 
-export type NewMessageLogEntry = Omit<MessageLogEntry, 'id'>;
+export type NewMessageLogEntry = LogRow;
 
 /** The message log's own database file in the data directory. */
 export const MESSAGE_LOG_FILE = 'ocpp-messages.sqlite';
@@ -37,20 +31,10 @@ export class MessageLog {
   }
 
   append(entry: NewMessageLogEntry): void {
-    let payload = entry.payload;
-    if (payload.length > MAX_STORED_FRAME) payload = `${payload.slice(0, MAX_STORED_FRAME)}…(${payload.length} chars, truncated)`;
-    const { stationId, at, direction, messageType, messageId, action } = entry;
-    // The storage thread reads the fields in this order (storage-worker.ts).
-    const room = stringRoom(stationId) + stringRoom(at) + stringRoom(direction) + stringRoom(messageType) + stringRoom(messageId) + stringRoom(action) + stringRoom(payload);
+    const row = entry.payload.length > MAX_STORED_FRAME ? { ...entry, payload: `${entry.payload.slice(0, MAX_STORED_FRAME)}…(${entry.payload.length} chars, truncated)` } : entry;
     const batch = this.batch;
-    batch.reserve(room);
-    batch.string(stationId);
-    batch.string(at);
-    batch.string(direction);
-    batch.string(messageType);
-    batch.string(messageId);
-    batch.string(action);
-    batch.string(payload);
+    batch.reserve(logRowRoom(row));
+    encodeLogRow(batch, row);
     if (++batch.count >= BATCH_ROWS) this.flush();
     else this.timer ??= setTimeout(() => this.flush(), 100);
   }

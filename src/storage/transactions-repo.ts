@@ -83,6 +83,12 @@ export class TransactionsRepo {
    */
   private readonly activeRows = new Map<number, Row>();
   private readonly activeIds = new Map<string, number>();
+  /**
+   * Ids of the sessions running on each EVSE, by station, as committed: every meter value sent without a
+   * transaction id (clock-aligned, or between sessions) looks them up. Kept as `activeRows` is, and dropped for
+   * a station by every write that can start, end or move one of its sessions (insert, end, update).
+   */
+  private readonly activeOnEvses = new Map<string, Map<number, readonly number[]>>();
 
   constructor(db: Db, live = new LiveFigures()) {
     this.db = db;
@@ -109,6 +115,7 @@ export class TransactionsRepo {
           group_id = COALESCE(@groupId, group_id), auth_status = COALESCE(@authStatus, auth_status), charging_state = COALESCE(@chargingState, charging_state),
           seq_no = COALESCE(@seqNo, seq_no), offline = MAX(offline, @offline), evse_id = COALESCE(@evseId, evse_id),
           connector_id = COALESCE(@connectorId, connector_id), updated_at = @now WHERE id = @id`),
+      stationOf: db.prepare('SELECT station_id FROM transactions WHERE id = ?').pluck(),
       sessionWindow: db.prepare('SELECT station_id AS stationId, started_at AS startedAt, ended_at AS endedAt FROM transactions WHERE id = ?'),
       registerReadings: db.prepare(`${SESSION_SAMPLES} SELECT m.value FROM bucket CROSS JOIN meter_values m ON ${SESSION_SAMPLE}
           AND m.measurand = 'Energy.Active.Import.Register' AND m.phase IS NULL AND m.value IS NOT NULL ORDER BY m.timestamp, m.id`).pluck(),
@@ -162,8 +169,29 @@ export class TransactionsRepo {
   }
 
   activeOnEvse(stationId: string, evseId: number): Transaction[] {
-    const ids = this.s.activeIdsOnEvse.all(stationId, evseId) as number[];
-    return ids.sort((a, b) => a - b).map((id) => this.get(id)!);
+    return this.activeIdsOnEvse(stationId, evseId).map((id) => this.get(id)!);
+  }
+
+  /** The ids of the sessions running on an EVSE, oldest first. */
+  activeIdsOnEvse(stationId: string, evseId: number): readonly number[] {
+    const cached = this.activeOnEvses.get(stationId)?.get(evseId);
+    if (cached) return cached;
+    const ids = (this.s.activeIdsOnEvse.all(stationId, evseId) as number[]).sort((a, b) => a - b);
+    if (!this.db.inTransaction) {
+      let evses = this.activeOnEvses.get(stationId);
+      if (!evses) this.activeOnEvses.set(stationId, (evses = new Map()));
+      evses.set(evseId, ids);
+    }
+    return ids;
+  }
+
+  /** Called before every write that can start, end or move a session of the station. */
+  private forgetEvsesOf(stationId: string | undefined): void {
+    if (stationId !== undefined) this.activeOnEvses.delete(stationId);
+  }
+
+  private stationOf(id: number): string | undefined {
+    return this.activeRows.get(id)?.stationId ?? (this.s.stationOf.get(id) as string | undefined);
   }
 
   activeOnStation(stationId: string): Transaction[] {
@@ -173,6 +201,7 @@ export class TransactionsRepo {
   /** Inserts and returns the new id. A null stationTxId means "use our id" (OCPP 1.6). */
   insert(tx: NewTransaction): number {
     const now = new Date().toISOString();
+    this.forgetEvsesOf(tx.stationId);
     const info = this.s.insert.run({ ...tx, stationTxId: tx.stationTxId ?? `pending:${randomUUID()}`, offline: tx.offline ? 1 : 0, now });
     const id = Number(info.lastInsertRowid);
     if (tx.stationTxId === null) {
@@ -187,6 +216,7 @@ export class TransactionsRepo {
   end(change: { id: number; endedAt: string; meterStopWh: number | null; energyWh: number | null; stopReason: string | null; endedBy: string; stopIdToken: string | null }): void {
     this.withoutLiveReadings.delete(change.id);
     this.registers.forget(change.id);
+    this.forgetEvsesOf(this.stationOf(change.id));
     this.forget(change.id);
     const { figures, seqNo } = this.live.take(change.id);
     if (figures) this.s.live.run({ id: change.id, at: figures.at, meterWh: figures.meterWh, powerW: figures.powerW, now: figures.now });
@@ -196,6 +226,7 @@ export class TransactionsRepo {
 
   update(change: { id: number; idToken?: string | null; idTokenType?: string | null; groupId?: string | null; authStatus?: string | null; chargingState?: string | null; seqNo?: number | null; offline?: boolean; evseId?: number | null; connectorId?: number | null }): void {
     if (change.seqNo !== undefined && change.seqNo !== null) this.live.forgetSeqNo(change.id);
+    if (change.evseId !== undefined && change.evseId !== null) this.forgetEvsesOf(this.stationOf(change.id));
     this.forget(change.id);
     this.s.update.run({
       idToken: null, idTokenType: null, groupId: null, authStatus: null, chargingState: null, seqNo: null, evseId: null, connectorId: null,

@@ -5,7 +5,7 @@ import { runBackupThread, type BackupThreadData } from '../backup-thread.ts';
 import { CheckpointGate } from '../meter-values/checkpoint-gate.ts';
 import { checkpointMeterValues } from '../meter-values/meter-checkpoints.ts';
 import { runMeterValuesThread } from '../meter-values/meter-values-thread.ts';
-import { ByteBatchReader } from './byte-batch.ts';
+import { forEachLogRow } from '../message-log-rows.ts';
 import type { FromWorker, StorageWorkerData, ToWorker } from './protocol.ts';
 
 // The storage worker threads' code: SQLite work that must not hold up the event loop. One bundle, three roles:
@@ -95,11 +95,10 @@ function runStorageThread(): void {
   let problemReported = false;
 
   const storeLog = log.transaction((batch: Extract<ToWorker, { type: 'log' }>) => {
-    // Station, time, direction, message type, message id, action, frame (as MessageLog.append writes them).
-    for (const r = new ByteBatchReader(batch.bytes, batch.length); !r.done; ) {
+    forEachLogRow(batch.bytes, batch.length, (stationId, at, direction, messageType, messageId, action, payload) => {
       const id = ++lastId;
-      insert.run(id, Math.floor(id / BUCKET_ROWS), r.string(), r.string(), r.string(), r.string(), r.string(), r.string(), r.string());
-    }
+      insert.run(id, Math.floor(id / BUCKET_ROWS), stationId, at, direction, messageType, messageId, action, payload);
+    });
     insertsSinceTrim += batch.rows;
     // Trimming in large steps deletes whole runs of pages instead of a few rows on every insert.
     if (insertsSinceTrim >= Math.max(1000, data.messageLogMaxRows / 20)) {
