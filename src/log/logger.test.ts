@@ -9,8 +9,7 @@ describe('logger', () => {
     const station = log.child({ station: 'CP 1' });
     log.debug('not written');
     station.info('connected', { version: '1.6' });
-    const { warn } = { warn: station.warn.bind(station) };
-    warn('slow', { error: new Error('no answer') });
+    station.warn('slow', { error: new Error('no answer') });
     assert.equal(lines.length, 2);
     assert.match(lines[0]!, /^\d{4}-\d\d-\d\dT\S+Z INFO  connected app=ampyard station="CP 1" version=1\.6$/);
     assert.match(lines[1]!, / WARN  slow app=ampyard station="CP 1" error="no answer"$/);

@@ -560,12 +560,8 @@ export class BalancerDriver {
   }
 
   private readingOf(transactionId: number): SessionReading {
-    const cached = this.readingCache.get(transactionId);
-    if (!cached) {
-      const reading = readingOf(this.deps.readings.latest(transactionId));
-      this.readingCache.set(transactionId, { reading, stale: false });
-      return reading;
-    }
+    let cached = this.readingCache.get(transactionId);
+    if (!cached) this.readingCache.set(transactionId, (cached = { reading: readingOf([]), stale: true }));
     if (cached.stale) {
       cached.reading = readingOf(this.deps.readings.latest(transactionId));
       cached.stale = false;
